@@ -1,0 +1,1 @@
+# vm/vm.mk - patched kernel, initramfs and QEMU end-to-end tests
