@@ -26,6 +26,8 @@ all: zapd
 deps:
 	@scripts/install-deps
 
+TESTS		+= tests/kernel/series.t
+
 include daemon/daemon.mk
 include vm/vm.mk
 
