@@ -1,3 +1,48 @@
-# daemon/daemon.mk - zapd build and tests (filled in by the daemon work)
-.PHONY: zapd
-zapd:
+# daemon/daemon.mk - zapd build, unit/import tests and the import benchmark.
+# Included by the top-level Makefile (BUILD, CC, CFLAGS, TESTS, CHECK_PREREQS,
+# ZAPD_CACHE come from there).
+
+ZAPD_PKGS	:= libtracecmd libtraceevent libtracefs sqlite3
+ZAPD_PKG_CFLAGS	 = $(shell pkg-config --cflags $(ZAPD_PKGS))
+ZAPD_PKG_LIBS	 = $(shell pkg-config --libs $(ZAPD_PKGS))
+ZAPD_CFLAGS	 = $(CFLAGS) -Idaemon/src $(ZAPD_PKG_CFLAGS)
+
+ZAPD_SRCS	:= zapd.c log.c engine.c store.c import.c query.c
+ZAPD_OBJS	:= $(addprefix $(BUILD)/daemon/,$(ZAPD_SRCS:.c=.o)) \
+		   $(BUILD)/daemon/embed.o
+ZAPD_HDRS	:= $(wildcard daemon/src/*.h)
+ZAPD_SQL	:= $(sort $(wildcard schema/*.sql)) $(sort $(wildcard queries/*.sql))
+
+.PHONY: zapd bench-import
+zapd: $(BUILD)/zapd
+
+$(BUILD)/zapd: $(ZAPD_OBJS)
+	$(CC) $(CFLAGS) -o $@ $(ZAPD_OBJS) $(ZAPD_PKG_LIBS)
+
+$(BUILD)/daemon/%.o: daemon/src/%.c $(ZAPD_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ZAPD_CFLAGS) -c -o $@ $<
+
+$(BUILD)/daemon/embed.c: daemon/gen-embed.sh $(ZAPD_SQL)
+	@mkdir -p $(@D)
+	daemon/gen-embed.sh $@ schema queries
+
+$(BUILD)/daemon/embed.o: $(BUILD)/daemon/embed.c daemon/src/embed.h
+	$(CC) $(ZAPD_CFLAGS) -c -o $@ $<
+
+# engine unit tests: the engine alone, no libraries
+$(BUILD)/tests/engine.t: tests/unit/engine-test.c daemon/src/engine.c \
+			 daemon/src/engine.h tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Idaemon/src -Itests/unit -o $@ \
+		tests/unit/engine-test.c daemon/src/engine.c
+
+TESTS		+= $(BUILD)/tests/engine.t tests/import/cli.t \
+		   tests/import/host.t tests/import/fixtures.t
+CHECK_PREREQS	+= zapd $(BUILD)/tests/engine.t
+
+# make bench [BENCH_DAT=file.dat]
+BENCH_DAT	?= $(ZAPD_CACHE)/bench/zap-5m.dat
+bench: bench-import
+bench-import: zapd
+	daemon/bench/import-bench.sh $(BUILD)/zapd $(BENCH_DAT)

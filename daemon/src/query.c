@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * query.c - canned queries: lookup, parameter binding, table/CSV output.
+ *
+ * Owns: the read side of the database. A query file is one SQL statement
+ * after a header of "--" comment lines; its first line is
+ * "-- NAME: what it answers". -n N binds the named parameter :n (queries
+ * use LIMIT coalesce(:n, DEFAULT), so the file also runs unchanged in
+ * sqlite3(1), where :n is NULL). Invariant: no SQL is built from values.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "embed.h"
+#include "log.h"
+#include "query.h"
+#include "store.h"
+
+/* header - the text after "-- NAME: " on the first line, length in *len */
+static const char *header(const char *text, int *len)
+{
+	const char *p = text, *colon;
+
+	if (strncmp(p, "-- ", 3))
+		goto none;
+	colon = strchr(p, ':');
+	if (!colon || colon > strchr(p, '\n'))
+		goto none;
+	p = colon + 1;
+	while (*p == ' ')
+		p++;
+	*len = (int)strcspn(p, "\n");
+	return p;
+none:
+	*len = 0;
+	return "";
+}
+
+/**
+ * query_list() - print every embedded query with its header line
+ */
+void query_list(void)
+{
+	int i, len;
+
+	for (i = 0; i < zapd_nqueries; i++) {
+		const char *h = header(zapd_queries[i].text, &len);
+
+		printf("%-16s %.*s\n", zapd_queries[i].name, len, h);
+	}
+}
+
+/* csv_field - RFC 4180 quoting when needed */
+static void csv_field(const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+/* struct table - result rows kept as strings for column alignment */
+struct table {
+	int	ncol;
+	size_t	nrow, cap;
+	char	**cell;		/* nrow * ncol */
+	int	*width;
+	int	*numeric;
+};
+
+static int table_add(struct table *t, sqlite3_stmt *s)
+{
+	int c;
+
+	if (t->nrow == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		char **nc = realloc(t->cell, cap * t->ncol * sizeof(*nc));
+
+		if (!nc)
+			return -1;
+		t->cell = nc;
+		t->cap = cap;
+	}
+	for (c = 0; c < t->ncol; c++) {
+		const char *v = (const char *)sqlite3_column_text(s, c);
+		char *d = strdup(v ? v : "");
+		int w;
+
+		if (!d)
+			return -1;
+		t->cell[t->nrow * t->ncol + c] = d;
+		w = (int)strlen(d);
+		if (w > t->width[c])
+			t->width[c] = w;
+		if (v && (sqlite3_column_type(s, c) == SQLITE_INTEGER ||
+			  sqlite3_column_type(s, c) == SQLITE_FLOAT))
+			t->numeric[c] = 1;
+	}
+	t->nrow++;
+	return 0;
+}
+
+/**
+ * query_run() - run a canned query and print its result
+ * @db: database path (must exist)
+ * @name: query name (file name without .sql)
+ * @n: value for :n, or < 0 for the query's default
+ * @csv: print CSV instead of an aligned table
+ *
+ * Return: 0, or 1 with one line logged.
+ */
+int query_run(const char *db, const char *name, long n, bool csv)
+{
+	struct table t = { 0 };
+	struct store *st = NULL;
+	sqlite3_stmt *s = NULL;
+	const char *sql = NULL, *tail;
+	int i, c, ret = 1, rc, idx;
+	size_t r;
+
+	for (i = 0; i < zapd_nqueries; i++)
+		if (!strcmp(zapd_queries[i].name, name))
+			sql = zapd_queries[i].text;
+	if (!sql) {
+		log_warnx("no query '%s' (zapd query --list)", name);
+		return 1;
+	}
+	st = store_open(db, STORE_RO);
+	if (!st)
+		return 1;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, &tail) !=
+	    SQLITE_OK) {
+		log_warnx("query '%s': %s", name,
+			  sqlite3_errmsg(store_db(st)));
+		goto out;
+	}
+	idx = sqlite3_bind_parameter_index(s, ":n");
+	if (n >= 0) {
+		if (!idx) {
+			log_warnx("query '%s' takes no -n", name);
+			goto out;
+		}
+		sqlite3_bind_int64(s, idx, n);
+	}
+	t.ncol = sqlite3_column_count(s);
+	t.width = calloc(t.ncol + 1, sizeof(*t.width));
+	t.numeric = calloc(t.ncol + 1, sizeof(*t.numeric));
+	if (!t.width || !t.numeric)
+		goto out;
+	for (c = 0; c < t.ncol; c++)
+		t.width[c] = (int)strlen(sqlite3_column_name(s, c));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (table_add(&t, s) < 0)
+			goto out;
+	if (rc != SQLITE_DONE) {
+		log_warnx("query '%s': %s", name,
+			  sqlite3_errmsg(store_db(st)));
+		goto out;
+	}
+	for (c = 0; c < t.ncol; c++) {
+		const char *h = sqlite3_column_name(s, c);
+
+		if (csv) {
+			csv_field(h);
+			putchar(c + 1 < t.ncol ? ',' : '\n');
+		} else {
+			printf(t.numeric[c] ? "%*s" : "%-*s", t.width[c], h);
+			fputs(c + 1 < t.ncol ? "  " : "\n", stdout);
+		}
+	}
+	for (r = 0; r < t.nrow; r++) {
+		for (c = 0; c < t.ncol; c++) {
+			const char *v = t.cell[r * t.ncol + c];
+
+			if (csv) {
+				csv_field(v);
+				putchar(c + 1 < t.ncol ? ',' : '\n');
+			} else {
+				printf(t.numeric[c] ? "%*s" : "%-*s",
+				       c + 1 < t.ncol || t.numeric[c] ?
+				       t.width[c] : 0, v);
+				fputs(c + 1 < t.ncol ? "  " : "\n", stdout);
+			}
+		}
+	}
+	ret = 0;
+out:
+	for (r = 0; r < t.nrow * (size_t)t.ncol; r++)
+		free(t.cell[r]);
+	free(t.cell);
+	free(t.width);
+	free(t.numeric);
+	sqlite3_finalize(s);
+	store_close(st);
+	return ret;
+}
