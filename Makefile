@@ -42,5 +42,12 @@ check: deps
 	$(MAKE) $(CHECK_PREREQS)
 	prove --exec '' $(TESTS)
 
+install: zapd
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/zapd/queries \
+		$(DESTDIR)$(PREFIX)/share/zapd/schema
+	install -m 755 $(BUILD)/zapd $(DESTDIR)$(PREFIX)/bin/zapd
+	install -m 644 queries/*.sql $(DESTDIR)$(PREFIX)/share/zapd/queries
+	install -m 644 schema/*.sql $(DESTDIR)$(PREFIX)/share/zapd/schema
+
 clean:
 	rm -rf $(BUILD)
