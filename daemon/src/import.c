@@ -440,6 +440,8 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec,
 	struct zev ev;
 	int id, i;
 
+	/* the multi iterator's @cpu is an index over all handles */
+	cpu = rec->cpu;
 	if (!im->events)
 		im->first_ts = rec->ts;
 	im->events++;
