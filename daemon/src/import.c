@@ -28,6 +28,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <trace-cmd.h>
@@ -695,6 +696,59 @@ static int is_tracedat(int fd)
 	return !memcmp(buf, magic, sizeof(magic));
 }
 
+ /*
+ * probe_buffers - which instance buffers open without crashing?
+ *
+ * libtracecmd 1.3.1 crashes (tracecmd_close() on a half-built handle in
+ * tracecmd_buffer_instance_handle()'s error path) when a version 6 file
+ * is truncated inside an instance's data. Open them once in a child: it
+ * writes '1'/'0' per buffer; a crash leaves the rest unwritten = bad.
+ */
+static void probe_buffers(const char *file, int n, char *okv)
+{
+	int p[2], i, st;
+	pid_t pid;
+	ssize_t got = 0, r;
+
+	memset(okv, '0', n);
+	if (pipe(p) < 0)
+		return;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	if (pid == 0) {
+		struct tracecmd_input *h, *b;
+
+		close(p[0]);
+		h = tracecmd_open(file, TRACECMD_FL_LOAD_NO_PLUGINS);
+		for (i = 0; h && i < n; i++) {
+			b = tracecmd_buffer_instance_handle(h, i);
+			if (write(p[1], b ? "1" : "0", 1) != 1)
+				break;
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	while (got < n && (r = read(p[0], okv + got, n - got)) > 0)
+		got += r;
+	close(p[0]);
+	waitpid(pid, &st, 0);
+}
+
+/* file_version - the trace.dat version digit ('6', '7') */
+static char file_version(int fd)
+{
+	char c = 0;
+
+	if (pread(fd, &c, 1, 10) != 1)
+		return 0;
+	return c;
+}
+
 /* split_uname - "Linux host release arch ..." -> host, release */
 static void split_uname(const char *u, char *host, char *rel, size_t len)
 {
@@ -720,6 +774,7 @@ int zapd_import(const struct import_opts *o)
 	struct run_info ri = { .source = "file" };
 	struct run_end re = { 0 };
 	char hash[40], host[64], rel[64], bufnames[512] = "", *state = NULL;
+	char okv[MAX_BUFFERS];
 	const struct engine_stats *es;
 	struct stat sb;
 	int fd = -1, i, n, ret = IMPORT_ERR, complete = 1;
@@ -755,15 +810,24 @@ int zapd_import(const struct import_opts *o)
 	im.nbufs = 1;
 	im.bufs[0].name = "";
 	n = tracecmd_buffer_instances(im.bufs[0].h);
-	for (i = 0; i < n && im.nbufs < MAX_BUFFERS; i++) {
-		struct tracecmd_input *bh;
+	if (n > MAX_BUFFERS - 1)
+		n = MAX_BUFFERS - 1;
+	memset(okv, '1', sizeof(okv));
+	if (n > 0 && file_version(fd) == '6')
+		probe_buffers(o->file, n, okv);
+	for (i = 0; i < n; i++) {
+		struct tracecmd_input *bh = NULL;
 
-		bh = tracecmd_buffer_instance_handle(im.bufs[0].h, i);
+		if (okv[i] == '1')
+			bh = tracecmd_buffer_instance_handle(im.bufs[0].h, i);
 		if (!bh) {
-			log_warnx("'%s': buffer '%s' is unreadable "
-				  "(truncated?): skipped", o->file,
-				  tracecmd_buffer_instance_name(im.bufs[0].h,
-								i));
+			log_info("'%s': buffer '%s' is unreadable "
+				 "(truncated?): skipped", o->file,
+				 tracecmd_buffer_instance_name(im.bufs[0].h,
+							       i));
+			snprintf(lib_last, sizeof(lib_last), "buffer '%s' "
+				 "unreadable", tracecmd_buffer_instance_name(
+				 im.bufs[0].h, i));
 			complete = 0;
 			continue;
 		}

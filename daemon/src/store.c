@@ -243,6 +243,11 @@ struct store *store_open(const char *path, enum store_mode mode)
 			  zapd_nmigrations);
 		goto fail;
 	}
+	if (mode == STORE_RO && v == 0) {
+		log_warnx("'%s' is not a zapd database (schema version 0): "
+			  "zapd import creates one", path);
+		goto fail;
+	}
 	if (mode == STORE_RW) {
 		if (exec(st, "PRAGMA journal_mode = WAL") < 0 ||
 		    exec(st, "PRAGMA synchronous = NORMAL") < 0 ||

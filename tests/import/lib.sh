@@ -1,0 +1,92 @@
+# tests/import/lib.sh - TAP helpers and host trace recording for the
+# shell tests. Source it; needs ZAPD (default build/zapd).
+
+ZAPD=${ZAPD:-build/zapd}
+T=$(mktemp -d /tmp/zapd-test.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+tap_n=0
+tap_fail=0
+
+ok() {	# ok COND_STATUS DESCRIPTION
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_fail=$((tap_fail + 1))
+	fi
+}
+
+is() {	# is GOT WANT DESCRIPTION
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		echo "#   got '$1', want '$2'"
+	fi
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_fail" -eq 0 ]
+	exit $?
+}
+
+# integrity DB - PRAGMA integrity_check of DB must be "ok"
+integrity() {
+	is "$(sqlite3 "$1" 'PRAGMA integrity_check' 2>&1)" ok \
+	   "integrity_check ok on $(basename "$1")"
+}
+
+# lines FILE - number of lines
+lines() {
+	wc -l < "$1" | tr -d ' '
+}
+
+# record_host OUT.dat - record syscalls munmap enter/exit into an instance
+# buffer while running a workload; returns 1 if tracing is unavailable.
+# trace-cmd record/start need to enable ftrace, which this host forbids,
+# so the instance is set up through tracefs and read with trace-cmd extract.
+record_host() {
+	tr=/sys/kernel/tracing
+	[ -d $tr/instances ] || mount -t tracefs nodev $tr 2>/dev/null
+	[ -d $tr/instances ] || return 1
+	[ -e $tr/events/syscalls/sys_enter_munmap ] || return 1
+	inst=zapdtest$$
+	d=$tr/instances/$inst
+	mkdir $d 2>/dev/null || return 1
+	echo 1 > $d/events/syscalls/sys_enter_munmap/enable &&
+	echo 1 > $d/events/syscalls/sys_exit_munmap/enable &&
+	echo 1 > $d/tracing_on || { rmdir $d; return 1; }
+	for i in 1 2 3 4 5 6 7 8; do
+		python3 -c 'import mmap; m = mmap.mmap(-1, 1 << 20); m.close()'
+	done
+	echo 0 > $d/tracing_on
+	trace-cmd extract -B $inst -o "$1" >/dev/null 2>&1
+	rc=$?
+	[ -d $d ] && rmdir $d 2>/dev/null
+	[ $rc -eq 0 ] && [ -s "$1" ]
+}
+
+# report_counts FILE.dat - "event cpu count" lines from trace-cmd report
+# (the independent oracle: text is only parsed here, never by zapd)
+report_counts() {
+	trace-cmd report -i "$1" 2>/dev/null | awk '
+	{
+		for (i = 1; i < NF; i++)
+			if ($i ~ /^\[[0-9]+\]$/) {
+				cpu = substr($i, 2, length($i) - 2) + 0
+				ev = $(i + 2)
+				sub(/:$/, "", ev)
+				n[ev " " cpu]++
+				break
+			}
+	}
+	END { for (k in n) print k, n[k] }' | sort
+}
+
+# db_counts DB - the same from zapd's event_counts table
+db_counts() {
+	sqlite3 -separator ' ' "$1" "SELECT event, cpu, sum(count) FROM
+		event_counts GROUP BY event, cpu" | sort
+}
