@@ -90,7 +90,10 @@ fi
 step=cache
 mkdir -p "$cache/kernel" || die "cannot create $cache/kernel (set ZAPD_CACHE to a writable directory)"
 exec 9>"$cache/kernel/.lock"
-flock 9
+if ! flock -n 9; then
+	echo "build-kernel: waiting for another kernel build (lock $cache/kernel/.lock)" >&2
+	flock 9
+fi
 # Another build may have finished it while we waited.
 if [ "$force" = 0 ] && [ -e "$out/.done" ]; then
 	emit

@@ -1,7 +1,7 @@
 # smoke: the guest boots, sees 2 CPUs, trace-cmd records and the workloads run.
 set -eu
 echo "cpus=$(grep -c ^processor /proc/cpuinfo)"
-ls /sys/kernel/tracing/events | tr '\n' ' '; echo
+echo /sys/kernel/tracing/events/* | tr '\n' ' '; echo
 ls /opt/zapd/bin
 trace-cmd record -q -o smoke.dat -e sched:sched_process_exec -e sched:sched_process_exit -F munmap-4k 64 > smoke.out
 cat smoke.out

@@ -1,0 +1,51 @@
+#!/bin/bash
+# vm/bench-trace.sh - record a >=5M zap-event trace.dat in the guest:
+# $ZAPD_CACHE/bench/zap-5m.dat (+ zap-5m.facts).  Kept until the kernel,
+# the initramfs or the storm size changes (FORCE=1 re-records).
+#
+# usage: vm/bench-trace.sh [ROUNDS [PAGES]]   (default 2560 1024)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${ZAPD_CACHE:-/var/cache/zapd}
+build=${BUILD:-build}
+case $build in /*) ;; *) build=$(cd "$here/.." && pwd)/$build ;; esac
+rounds=${1:-2560}
+pages=${2:-1024}
+dest=$cache/bench/zap-5m.dat
+facts=$cache/bench/zap-5m.facts
+out=$build/vm/bench
+
+step=inputs
+die() { echo "bench-trace: step '$step' failed: $*" >&2; exit 1; }
+kernel=$("$here/build-kernel.sh") || die "vm/build-kernel.sh"
+initrd=$("$here/mkinitramfs.sh") || die "vm/mkinitramfs.sh"
+stamp="kernel_image=$kernel initramfs=$initrd rounds=$rounds pages=$pages"
+if [ "${FORCE:-0}" = 0 ] && [ -s "$dest" ] && grep -qxF "stamp=$stamp" "$facts" 2>/dev/null; then
+	echo "bench-trace: up to date: $dest" >&2
+	echo "$dest"
+	exit 0
+fi
+
+step=record
+mkdir -p "$cache/bench" || die "cannot create $cache/bench"
+start=$(date +%s)
+ZAPD_KERNEL=$kernel ZAPD_INITRD=$initrd "$here/run.sh" --mem 3072 --timeout 1800 --out "$out" \
+	"$here/scenarios/bench.sh" "$rounds" "$pages" ||
+	die "guest run (see $out/scenario.log, $out/console.log)"
+secs=$(( $(date +%s) - start ))
+
+step=publish
+[ -s "$out/zap-5m.dat" ] || die "no zap-5m.dat from the guest"
+mv "$out/zap-5m.dat" "$dest.tmp"
+mv "$dest.tmp" "$dest"
+{
+	grep -E '^(workload|pid|rounds|pages|overrun)=' "$out/bench.out"
+	echo "events_expected=$((2 * rounds * pages))"
+	grep -E '^(cpus|kernel|trace_cmd)=' "$out/guest.facts"
+	echo "trace_cmd_command=$(cat "$out/bench.cmd")"
+	echo "bytes=$(wc -c < "$dest")"
+	echo "record_seconds=$secs"
+	echo "stamp=$stamp"
+} > "$facts"
+echo "bench-trace: $dest ($(du -h "$dest" | cut -f1), $((2 * rounds * pages)) start+done events, ${secs} s)" >&2
+echo "$dest"

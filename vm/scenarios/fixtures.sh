@@ -1,0 +1,18 @@
+# fixtures: record the small trace.dat fixtures (all zap events) for
+# tests/data/regen.sh.  Each NAME.dat comes with NAME.out (the workload's
+# KEY=VALUE lines) and NAME.cmd (the trace-cmd command line).
+set -eu
+[ -d /sys/kernel/tracing/events/zap ] || { echo "no events/zap: kernel not patched?" >&2; exit 3; }
+rec() {
+	name=$1
+	shift
+	cmd="trace-cmd record -q -b 16384 -e zap -o $name.dat -F $*"
+	echo "$cmd" > "$name.cmd"
+	$cmd > "$name.out"
+	echo "recorded $name: $(wc -c < "$name.dat") bytes"
+}
+rec munmap-4k munmap-4k 2048
+rec mthp-64k mthp-64k 64
+rec shared-file shared-file 512
+rec two-threads two-threads 1024
+rec ptl-contention ptl-contention 50 64
