@@ -89,7 +89,7 @@ set +e
 # shellcheck disable=SC2086
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu max -smp "${ZAPD_SMP:-2}" -m "$mem" \
-	-nographic -no-reboot -monitor none \
+	-nographic -no-reboot -monitor none -nic none \
 	-kernel "$ZAPD_KERNEL" -initrd "$ZAPD_INITRD" \
 	-append "console=ttyS0 panic=-1 loglevel=4 transparent_hugepage=madvise" \
 	-fsdev local,id=results,path="$out",security_model=none,multidevs=remap \
