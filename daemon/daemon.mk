@@ -7,7 +7,7 @@ ZAPD_PKG_CFLAGS	 = $(shell pkg-config --cflags $(ZAPD_PKGS))
 ZAPD_PKG_LIBS	 = $(shell pkg-config --libs $(ZAPD_PKGS))
 ZAPD_CFLAGS	 = $(CFLAGS) -Idaemon/src $(ZAPD_PKG_CFLAGS)
 
-ZAPD_SRCS	:= zapd.c log.c engine.c store.c import.c query.c
+ZAPD_SRCS	:= zapd.c log.c engine.c store.c import.c query.c live.c
 ZAPD_OBJS	:= $(addprefix $(BUILD)/daemon/,$(ZAPD_SRCS:.c=.o)) \
 		   $(BUILD)/daemon/embed.o
 ZAPD_HDRS	:= $(wildcard daemon/src/*.h)
@@ -40,6 +40,14 @@ $(BUILD)/tests/engine.t: tests/unit/engine-test.c daemon/src/engine.c \
 TESTS		+= $(BUILD)/tests/engine.t tests/import/cli.t \
 		   tests/import/host.t tests/import/fixtures.t
 CHECK_PREREQS	+= zapd $(BUILD)/tests/engine.t
+
+# zapd live tests: real tracefs on this host (root), see docs/live.md
+$(BUILD)/tests/munmap-n: tests/live/munmap-n.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
+
+TESTS		+= $(sort $(wildcard tests/live/*.t))
+CHECK_PREREQS	+= $(BUILD)/tests/munmap-n
 
 # make bench [BENCH_DAT=file.dat]
 BENCH_DAT	?= $(ZAPD_CACHE)/bench/zap-5m.dat

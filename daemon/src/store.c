@@ -152,6 +152,52 @@ static int migrate(struct store *st, int v, bool writable)
 	return 0;
 }
 
+/*
+ * keep_stale_live - a live run left 'importing' by a zapd live that is
+ * gone (kill -9, crash) holds everything committed up to its last commit:
+ * keep it, marked done and incomplete, instead of letting reap_stale()
+ * delete it.
+ */
+static int keep_stale_live(struct store *st)
+{
+	sqlite3_stmt *s, *u;
+	int64_t ids[64];
+	int n = 0, i, ret = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, importer_pid FROM runs"
+			       " WHERE state = 'importing' AND source = 'live'",
+			       -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(s) == SQLITE_ROW && n < 64) {
+		pid_t pid = (pid_t)sqlite3_column_int64(s, 1);
+
+		if (pid > 0 && pid != getpid() && (kill(pid, 0) == 0 ||
+						    errno == EPERM))
+			continue;	/* still tracing */
+		ids[n++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (!n)
+		return 0;
+	if (sqlite3_prepare_v2(st->db, "UPDATE runs SET state = 'done',"
+			       " complete = 0, importer_pid = NULL"
+			       " WHERE id = ?1", -1, &u, NULL) != SQLITE_OK)
+		return -1;
+	for (i = 0; i < n && !ret; i++) {
+		log_warnx("database '%s': live run %lld was interrupted: kept "
+			  "up to its last commit, marked incomplete", st->path,
+			  (long long)ids[i]);
+		sqlite3_bind_int64(u, 1, ids[i]);
+		if (sqlite3_step(u) != SQLITE_DONE)
+			ret = -1;
+		sqlite3_reset(u);
+	}
+	sqlite3_finalize(u);
+	if (ret)
+		db_err(st, "cannot close interrupted live run");
+	return ret;
+}
+
 /* reap_stale - delete runs left 'importing' by a process that is gone */
 static int reap_stale(struct store *st)
 {
@@ -258,7 +304,7 @@ struct store *store_open(const char *path, enum store_mode mode)
 		goto fail;
 	if (mode == STORE_RO)
 		return st;
-	if (reap_stale(st) < 0)
+	if (keep_stale_live(st) < 0 || reap_stale(st) < 0)
 		goto fail;
 	for (i = 0; i < S_NR; i++) {
 		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
@@ -751,4 +797,92 @@ void store_run_abort(struct store *st)
 		exec(st, "ROLLBACK");
 out:
 	st->run_id = 0;
+}
+
+/**
+ * store_commit() - commit what the open run wrote so far (live source)
+ * @st: store with an open run
+ *
+ * Return: 0 or -1.
+ */
+int store_commit(struct store *st)
+{
+	if (!st->in_txn)
+		return 0;
+	st->rows = 0;
+	if (step(st, S_COMMIT) < 0)
+		return -1;
+	return step(st, S_BEGIN);
+}
+
+/* exec_id - run @sql with ?1 = @a, ?2 = @b; -1 on error */
+static int exec_id(struct store *st, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt *s;
+	int ret;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		db_err(st, "cannot prepare statement");
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	ret = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (ret)
+		db_err(st, "write failed");
+	sqlite3_finalize(s);
+	return ret;
+}
+
+/**
+ * store_interval_open() - write an interval that is still open (the live
+ * watchdog): finished = 0, end_reason 'open', no end time
+ * @st: store with an open run
+ * @iv: the open interval (engine_walk_open())
+ * @comm: task name or NULL
+ * @id: set to the row id, for store_interval_close()
+ *
+ * Return: 0 or -1.
+ */
+int store_interval_open(struct store *st, const struct zap_interval *iv,
+			const char *comm, int64_t *id)
+{
+	struct zap_interval o = *iv;
+
+	o.finished = false;
+	o.tainted = false;
+	if (store_interval(st, &o, comm) < 0)
+		return -1;
+	/* stages are WITHOUT ROWID: the last rowid is the interval's */
+	*id = sqlite3_last_insert_rowid(st->db);
+	return exec_id(st, "UPDATE intervals SET end_reason = 'open',"
+		       " end_ns = NULL WHERE id = ?1", *id, 0);
+}
+
+/**
+ * store_interval_close() - replace a row of store_interval_open() by the
+ * interval's final state, keeping its id
+ * @st: store with an open run
+ * @id: the row id
+ * @iv: the interval, as emitted by the engine
+ * @comm: task name or NULL
+ *
+ * Return: 0 or -1.
+ */
+int store_interval_close(struct store *st, int64_t id,
+			 const struct zap_interval *iv, const char *comm)
+{
+	int64_t nid;
+
+	if (exec_id(st, "DELETE FROM stages WHERE interval_id = ?1", id,
+		    0) < 0 ||
+	    exec_id(st, "DELETE FROM intervals WHERE id = ?1", id, 0) < 0 ||
+	    store_interval(st, iv, comm) < 0)
+		return -1;
+	nid = sqlite3_last_insert_rowid(st->db);
+	if (exec_id(st, "UPDATE stages SET interval_id = ?1"
+		    " WHERE interval_id = ?2", id, nid) < 0)
+		return -1;
+	return exec_id(st, "UPDATE intervals SET id = ?1 WHERE id = ?2", id,
+		       nid);
 }

@@ -83,4 +83,11 @@ int store_stat(struct store *st, const char *name, int64_t value);
 int store_run_end(struct store *st, const struct run_end *re);
 void store_run_abort(struct store *st);
 
+/* live source: periodic commits and the watchdog's open-interval rows */
+int store_commit(struct store *st);
+int store_interval_open(struct store *st, const struct zap_interval *iv,
+			const char *comm, int64_t *id);
+int store_interval_close(struct store *st, int64_t id,
+			 const struct zap_interval *iv, const char *comm);
+
 #endif /* ZAPD_STORE_H */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "import.h"
+#include "live.h"
 #include "log.h"
 #include "query.h"
 
@@ -29,6 +30,8 @@ static void usage(FILE *f)
 "                    [--pair SYS:START,SYS:END[,FIELD]]...\n"
 "       zapd [-v] query NAME [-n N] [--db PATH] [--csv]\n"
 "       zapd query --list\n"
+"       zapd [-v] live [--db PATH] [--duration SEC] [--pair ...] ...\n"
+"                  (zapd live --help)\n"
 "       zapd --help | --version\n"
 "\n"
 "import  read a trace-cmd trace.dat (top and instance buffers), pair the\n"
@@ -176,6 +179,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[i], "import"))
 		return cmd_import(argc - i, argv + i);
+	if (!strcmp(argv[i], "live"))
+		return zapd_live_main(argc - i, argv + i);
 	if (!strcmp(argv[i], "query"))
 		return cmd_query(argc - i, argv + i);
 	log_warnx("unknown command '%s' (zapd --help)", argv[i]);

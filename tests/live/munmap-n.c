@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * munmap-n.c - do a known number of munmap(2) calls, for tests/live.
+ *
+ * usage: munmap-n N [--wait] [--sleep-ms MS] [--child]
+ *   prints its pid, then with --wait blocks until a line arrives on
+ *   stdin (so a tracer can be started with --pid first), then does N
+ *   mmap+munmap pairs of one page (exactly N munmap syscalls, nothing else
+ *   calls munmap: no stdio after the start, no free() of big blocks), then
+ *   with --sleep-ms does one nanosleep of MS ms, and exits 0.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	long n, i, sleep_ms = 0;
+	int wait = 0, a;
+	char line[16];
+	void *p;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: munmap-n N [--wait] [--sleep-ms MS]\n");
+		return 2;
+	}
+	n = strtol(argv[1], NULL, 10);
+	for (a = 2; a < argc; a++) {
+		if (!strcmp(argv[a], "--wait"))
+			wait = 1;
+		else if (!strcmp(argv[a], "--sleep-ms") && a + 1 < argc)
+			sleep_ms = strtol(argv[++a], NULL, 10);
+	}
+	printf("%d\n", (int)getpid());
+	fflush(stdout);
+	if (wait && read(0, line, sizeof(line)) < 0)
+		return 1;
+	for (i = 0; i < n; i++) {
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return 1;
+		*(volatile char *)p = 1;	/* a present PTE to zap */
+		if (munmap(p, 4096) < 0)
+			return 1;
+	}
+	if (sleep_ms > 0) {
+		struct timespec ts = { sleep_ms / 1000,
+				       (sleep_ms % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
