@@ -1,0 +1,117 @@
+# tests/live/lib.sh - TAP helpers for the zapd live tests (real tracefs on
+# this host, root). Source it from tests/live/*.t.
+
+ZAPD=${ZAPD:-build/zapd}
+MUNMAP_N=${MUNMAP_N:-build/tests/munmap-n}
+TR=/sys/kernel/tracing
+INST=zapdt$$
+T=$(mktemp -d /tmp/zapd-live.XXXXXX)
+chmod 755 "$T"
+tap_n=0
+tap_fail=0
+bg_pids=
+cleanup() {
+	for p in $bg_pids; do kill -9 "$p" 2>/dev/null; done
+	[ -d "$TR/instances/$INST" ] && rmdir "$TR/instances/$INST" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok() {	# ok STATUS DESCRIPTION
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_fail=$((tap_fail + 1))
+	fi
+}
+
+is() {	# is GOT WANT DESCRIPTION
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		echo "#   got '$1', want '$2'"
+	fi
+}
+
+cmp_ok() {	# cmp_ok GOT OP WANT DESCRIPTION (numeric: -gt -ge -lt -le)
+	if [ "$1" "$2" "$3" ] 2>/dev/null; then
+		ok 0 "$4"
+	else
+		ok 1 "$4"
+		echo "#   got '$1', want $2 '$3'"
+	fi
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_fail" -eq 0 ]
+	exit $?
+}
+
+# need_host - skip the whole file unless root + tracefs + syscalls events
+need_host() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "1..0 # SKIP zapd live needs root"
+		exit 0
+	fi
+	[ -d $TR/instances ] || mount -t tracefs nodev $TR 2>/dev/null
+	if [ ! -e $TR/events/syscalls/sys_enter_munmap ]; then
+		echo "1..0 # SKIP no tracefs syscalls events on this host"
+		exit 0
+	fi
+	if [ ! -x "$ZAPD" ] || [ ! -x "$MUNMAP_N" ]; then
+		echo "1..0 # SKIP build first: make zapd $MUNMAP_N"
+		exit 0
+	fi
+}
+
+# q DB SQL - one query from another process (the sqlite3 shell)
+q() {
+	sqlite3 -cmd '.timeout 5000' "$1" "$2" 2>&1
+}
+
+# wait_for SECONDS CMD... - poll CMD every 20 ms; 0 when it succeeds
+wait_for() {
+	_t=$(($1 * 50))
+	shift
+	while [ $_t -gt 0 ]; do
+		"$@" > /dev/null 2>&1 && return 0
+		sleep 0.02
+		_t=$((_t - 1))
+	done
+	return 1
+}
+
+# live_ready DB - the live run row is committed: tracing has started
+live_ready() {
+	[ -s "$1" ] && [ "$(q "$1" "SELECT count(*) FROM runs WHERE source = 'live'
+		      AND state = 'importing'")" = 1 ]
+}
+
+# no_instance - our instance is gone from tracefs
+no_instance() {
+	[ ! -e "$TR/instances/$INST" ]
+}
+
+# start_workload N [ARGS] - munmap-n N --wait in the background: sets
+# WL_PID (its pid) and WL_GO (write a line to it to start the munmaps)
+start_workload() {
+	WL_GO=$T/go.$tap_n.$$
+	rm -f "$WL_GO" && mkfifo "$WL_GO"
+	"$MUNMAP_N" "$@" --wait < "$WL_GO" > "$T/wl.pid" &
+	WL_BG=$!
+	bg_pids="$bg_pids $WL_BG"
+	exec 9> "$WL_GO"	# open the writer: munmap-n's read blocks
+	wait_for 5 test -s "$T/wl.pid"
+	WL_PID=$(cat "$T/wl.pid")
+}
+
+# go_workload - let the workload run and wait until it exits
+go_workload() {
+	echo go >&9
+	exec 9>&-
+	wait "$WL_BG"
+}
