@@ -828,6 +828,15 @@ static int open_cpus(struct live *l)
 	return 0;
 }
 
+/* instance_in_use - the one line when --instance exists; returns -1 */
+static int instance_in_use(const char *name)
+{
+	log_warnx("live: tracefs instance '%s' already exists (another zapd "
+		  "live, or a leftover: rmdir %s/instances/%s); use --instance "
+		  "NAME", name, tracefs_tracing_dir(), name);
+	return -1;
+}
+
 /* setup_instance - create and configure the instance; -1 + one line */
 static int setup_instance(struct live *l)
 {
@@ -840,13 +849,8 @@ static int setup_instance(struct live *l)
 			 o->instance);
 		return -1;
 	}
-	if (!tracefs_instance_is_new(l->inst)) {
-		log_warnx("live: tracefs instance '%s' already exists (another "
-			  "zapd live, or a leftover: rmdir %s/instances/%s); "
-			  "use --instance NAME", o->instance,
-			  tracefs_tracing_dir(), o->instance);
-		return -1;
-	}
+	if (!tracefs_instance_is_new(l->inst))
+		return instance_in_use(o->instance);
 	l->own_inst = true;
 	if (tracefs_trace_off(l->inst) < 0) {
 		log_warn("live: cannot stop tracing in instance '%s'",
@@ -1789,6 +1793,11 @@ int zapd_live_main(int argc, char **argv)
 	}
 	if (load_tep(&l) < 0 || setup_handlers(&l) < 0)
 		goto out;
+	/* early, so a refusal says nothing about the database */
+	if (tracefs_instance_exists(l.o.instance)) {
+		instance_in_use(l.o.instance);
+		goto out;
+	}
 	if (!l.o.user) {
 		l.st = store_open(l.o.db, STORE_RW);
 		if (!l.st)

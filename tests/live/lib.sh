@@ -51,6 +51,11 @@ done_testing() {
 	exit $?
 }
 
+# lines FILE - number of lines
+lines() {
+	wc -l < "$1" | tr -d ' '
+}
+
 # need_host - skip the whole file unless root + tracefs + syscalls events
 need_host() {
 	if [ "$(id -u)" != 0 ]; then

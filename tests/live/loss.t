@@ -1,0 +1,61 @@
+#!/bin/sh
+# loss.t - a tiny ring buffer (--buffer-kb 8) and a munmap storm: loss
+# markers and per-CPU stats rows are written, positioned in time;
+# intervals open across a loss are tainted, and no finished interval
+# spans a loss marker (on any CPU).
+cd "$(dirname "$0")/../.." || exit 1
+. tests/live/lib.sh
+need_host
+PAIR="--pair syscalls:sys_enter_munmap,syscalls:sys_exit_munmap"
+DB=$T/l.db
+N=200000
+
+start_workload $N
+"$ZAPD" live --db $DB --instance $INST $PAIR --pid $WL_PID --buffer-kb 8 \
+	> $T/out 2> $T/err &
+zp=$!
+bg_pids="$bg_pids $zp"
+wait_for 10 live_ready $DB
+ok $? "tracing started"
+kb=$(cat $TR/instances/$INST/buffer_size_kb 2>&1)
+cmp_ok "$kb" -le 16 "per-CPU buffer set to 8 KB (kernel rounds to ${kb})"
+go_workload
+sleep 0.3
+kill -TERM $zp
+wait $zp
+is $? 0 "SIGTERM: exit 0"
+is "$(cat $T/err)" "" "nothing on stderr"
+
+markers=$(q $DB "SELECT count(*) FROM lost WHERE source = 'marker'")
+stats=$(q $DB "SELECT count(*) FROM lost WHERE source = 'stats'")
+cmp_ok "$markers" -gt 0 "loss markers written ($markers)"
+cmp_ok "$stats" -gt 0 "per-CPU stats loss rows written ($stats)"
+is "$(q $DB "SELECT count(*) FROM lost WHERE ts_ns IS NULL OR ts_ns <= 0
+	     OR ts_ns < (SELECT first_ts FROM runs)")" 0 \
+   "every loss row is positioned in time"
+mk=$(q $DB "SELECT sum(count) FROM lost WHERE source = 'marker'")
+st=$(q $DB "SELECT sum(count) FROM lost WHERE source = 'stats'")
+echo "# lost events: markers say $mk, stats files say $st"
+cmp_ok "${st:-0}" -gt 0 "stats files count the lost events ($st)"
+tainted=$(q $DB "SELECT count(*) FROM intervals WHERE tainted = 1")
+cmp_ok "$tainted" -gt 0 "tainted intervals ($tainted)"
+is "$(q $DB "SELECT count(*) FROM intervals WHERE tainted = 1
+	     AND (finished = 1 OR end_reason != 'lost')")" 0 \
+   "tainted intervals are unfinished, closed by the loss"
+is "$(q $DB "SELECT count(*) FROM intervals i JOIN lost l
+	     ON l.run_id = i.run_id AND l.source = 'marker'
+	     WHERE i.finished = 1 AND l.ts_ns > i.start_ns
+	     AND l.ts_ns <= i.done_ns")" 0 \
+   "no finished interval spans a loss marker"
+fin=$(q $DB "SELECT count(*) FROM intervals WHERE finished = 1")
+cmp_ok "$fin" -gt 0 "some intervals still finished ($fin)"
+cmp_ok "$fin" -le $N "at most N finished intervals"
+is "$(q $DB "SELECT count(*) FROM intervals WHERE finished = 1
+	     AND (dur_ns <= 0 OR pid != $WL_PID)")" 0 \
+   "finished intervals are sane"
+is "$(q $DB "SELECT complete, state FROM runs")" "1|done" \
+   "run complete (losses are data, not failures)"
+wait_for 2 no_instance
+ok $? "instance removed"
+
+done_testing
