@@ -365,6 +365,7 @@ static int parse_opts(struct live_opts *o, int argc, char **argv)
 	o->stall_ms = 100;
 	o->commit_ms = 200;
 	optind = 1;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "e:vh", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -470,8 +471,9 @@ static int parse_opts(struct live_opts *o, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 1;
-		default:
-			usage(stderr);
+		default:	/* one line, not getopt's message + usage */
+			log_warnx("live: bad option or missing argument '%s' "
+				  "(zapd live --help)", argv[optind - 1]);
 			return -1;
 		}
 	}
