@@ -147,7 +147,7 @@ integrity $T/new.db
 record_host $T/host2.dat
 cp $T/a.db $T/f.db
 sqlite3 $T/f.db "CREATE TRIGGER boom BEFORE INSERT ON intervals
-	WHEN (SELECT count(*) FROM intervals WHERE run_id > 2) >= 10
+	WHEN (SELECT count(*) FROM intervals WHERE run_id > 2) >= 2
 	BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END"
 runs=$(sqlite3 $T/f.db 'SELECT count(*) FROM runs')
 rows=$(sqlite3 $T/f.db 'SELECT count(*) FROM intervals')
