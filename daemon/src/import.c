@@ -135,6 +135,7 @@ struct imp {
 	uint64_t		events, zap_events;
 	uint64_t		first_ts, last_ts;
 	int			failed;
+	const char		*cur_buf;	/* buffer of the current record */
 	struct zap_names	names;
 	char			*names_mem[2 * ZAP_NAMES_MAX];
 };
@@ -443,6 +444,7 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec,
 
 	/* the multi iterator's @cpu is an index over all handles */
 	cpu = rec->cpu;
+	im->cur_buf = b->name;
 	if (!im->events)
 		im->first_ts = rec->ts;
 	im->events++;
@@ -540,7 +542,7 @@ static int out_lost(void *arg, int cpu, uint64_t ts, int64_t count)
 {
 	struct imp *im = arg;
 
-	return im->st ? store_lost(im->st, NULL, cpu, (int64_t)ts, count,
+	return im->st ? store_lost(im->st, im->cur_buf, cpu, (int64_t)ts, count,
 				   "marker") : 0;
 }
 
