@@ -1,0 +1,150 @@
+#!/bin/bash
+# vm/bench-kernel.sh - kernel cost of the zap tracepoints, unpatched vs patched.
+#
+# usage: vm/bench-kernel.sh [--mb MB] [--reps N] [--pairs P] [--no-events] [--out DIR]
+#
+#   1. builds (or finds in the cache) the unpatched and the patched kernel with
+#      vm/build-kernel.sh [--unpatched] (same source, same vm/config.fragment)
+#   2. size: scripts/bloat-o-meter on mm/memory.o, unmap_page_range's size,
+#      __jump_table entries (section size / 16), the disassembly of
+#      unmap_page_range of both kernels (for a look at the call sites)
+#   3. boots unpatched and patched (events off) alternately, P pairs
+#      (A B A B ...), running workloads/munmap-bench.c in the guest: MB MiB
+#      (default 1024) of 4K pages and of 64K mTHP folios, N timed munmap()s
+#      each; then the patched kernel with start/done, +stages, +lock events on
+#   4. writes DIR/summary.txt (default build/bench-kernel): per-boot medians,
+#      ratio of medians, ns per PTE, events per second
+#
+# Guest memory is 2 GiB (vm/run.sh --mem 2048) so the 1 GiB region fits.
+# Workarounds (the VM scripts are not this script's to change):
+#   - workloads/Makefile does not list munmap-bench: it is compiled here into
+#     $BUILD/bench-kernel/workloads, the BUILD directory vm/mkinitramfs.sh is
+#     pointed at, so the guest has it at /opt/zapd/bin/munmap-bench
+#   - vm/build-kernel.sh is run from a snapshot copy (same content, so the
+#     same cache key) so an edit of the script while a 4-minute build runs
+#     cannot break the build half way (bash reads scripts as it goes)
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+build=${BUILD:-build}
+case $build in /*) ;; *) build=$top/$build ;; esac
+mb=1024 reps=11 pairs=3 events=1 out=$build/bench-kernel
+while [ $# -gt 0 ]; do
+	case $1 in
+	--mb) mb=$2; shift 2 ;;
+	--reps) reps=$2; shift 2 ;;
+	--pairs) pairs=$2; shift 2 ;;
+	--no-events) events=0; shift ;;
+	--out) out=$2; shift 2 ;;
+	-h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+	*) echo "bench-kernel: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+log() { echo "bench-kernel: $*" >&2; }
+
+# --- 1. kernels -------------------------------------------------------------
+snap=$(mktemp -d "${TMPDIR:-/tmp}/bench-kernel.XXXXXX")
+trap 'rm -rf "$snap"' EXIT
+mkdir -p "$snap/vm"
+cp "$here/build-kernel.sh" "$here/config.fragment" "$snap/vm/"
+ln -s "$top/kernel-patches" "$snap/kernel-patches"
+udir=$("$snap/vm/build-kernel.sh" --unpatched --dir)
+pdir=$("$snap/vm/build-kernel.sh" --dir)
+log "unpatched: $udir"
+log "patched:   $pdir"
+{
+	echo "unpatched=$udir"
+	echo "patched=$pdir"
+	echo "fragment_sha256=$(sha256sum < "$here/config.fragment" | cut -c1-64)"
+	echo "host=$(uname -srm) cpus=$(nproc) $(qemu-system-x86_64 --version | head -n 1)"
+	echo "gcc=$(gcc --version | head -n 1)"
+} > "$out/kernels.txt"
+
+# --- 2. size ----------------------------------------------------------------
+U=$udir/src P=$pdir/src
+"$P/scripts/bloat-o-meter" "$U/mm/memory.o" "$P/mm/memory.o" > "$out/bloat-o-meter.txt"
+{
+	for v in unpatched patched; do
+		t=$U; [ $v = patched ] && t=$P
+		sz=$(nm -S "$t/mm/memory.o" | awk '$4 == "unmap_page_range" { print strtonum("0x" $2) }')
+		jt=$(readelf -SW "$t/mm/memory.o" | awk '$2 == "__jump_table" { print strtonum("0x" $6) / 16 }')
+		jv=$(readelf -SW "$t/vmlinux" | awk '$2 == "__jump_table" { print strtonum("0x" $6) / 16 }')
+		echo "$v unmap_page_range=$sz memory.o_jump_table_entries=$jt vmlinux_jump_table_entries=$jv"
+		objdump -d --no-show-raw-insn "$t/mm/memory.o" |
+			awk '/^[0-9a-f]+ <unmap_page_range>:/ { p = 1 } p && /^$/ { exit } p' > "$out/unmap_page_range.$v.s"
+	done
+	head -n 1 "$out/bloat-o-meter.txt"
+	grep -w unmap_page_range "$out/bloat-o-meter.txt" || true
+	echo "calls to __zap_trace_* in unmap_page_range: $(grep -c 'call.*__zap_trace_' "$out/unmap_page_range.patched.s")"
+} > "$out/size.txt"
+cat "$out/size.txt" >&2
+
+# --- 3. guest runs ----------------------------------------------------------
+wl=$build/bench-kernel/workloads
+mkdir -p "$wl"
+${CC:-cc} -O2 -g -std=gnu11 -Wall -Wextra -static -o "$wl/munmap-bench" "$top/workloads/munmap-bench.c"
+initrd=$(BUILD=$build/bench-kernel "$here/mkinitramfs.sh")
+scen=$here/scenarios/munmap-bench.sh
+boot() { # NAME KERNEL EVENTS
+	log "boot $1 (events $3)"
+	ZAPD_KERNEL=$2 ZAPD_INITRD=$initrd "$here/run.sh" --mem 2048 --timeout 1200 \
+		--out "$out/runs/$1" "$scen" "$3" "$mb" "$reps" >/dev/null
+}
+rm -rf "$out/runs"
+for i in $(seq 1 "$pairs"); do
+	boot "A$i-unpatched" "$udir/bzImage" off
+	boot "B$i-patched-off" "$pdir/bzImage" off
+done
+if [ "$events" = 1 ]; then
+	for ev in startdone stages lock; do
+		boot "E-patched-$ev" "$pdir/bzImage" "$ev"
+	done
+fi
+
+# --- 4. summary -------------------------------------------------------------
+python3 - "$out" "$mb" "$reps" "$pairs" > "$out/summary.txt" <<'PY'
+import glob, os, statistics, sys
+out, mb, reps, pairs = sys.argv[1:]
+def kv(path):
+    d, samples = {}, []
+    for line in open(path):
+        k, _, v = line.strip().partition("=")
+        if k == "sample":
+            samples.append(int(v.split("ns=")[1]))
+        else:
+            d[k] = v
+    return d, samples
+runs = sorted(glob.glob(os.path.join(out, "runs", "*")))
+print(f"region={mb} MiB reps={reps} per boot, pairs={pairs}")
+res = {}
+for r in runs:
+    name = os.path.basename(r)
+    for f in sorted(glob.glob(os.path.join(r, "munmap-bench-*.out"))):
+        d, s = kv(f)
+        mode = d["mode"]
+        res.setdefault((name.split("-", 1)[1], mode), []).append((name, d, s))
+        extra = ""
+        if "events_per_sec" in d:
+            extra = f" events={d['events_emitted']} events_per_sec={d['events_per_sec']}"
+        print(f"{name:24s} {mode:8s} median_ns={d['median_ns']:>10s} min={d['min_ns']:>10s} max={d['max_ns']:>10s} "
+              f"ns/pte median={d['ns_per_pte_median']} min={d['ns_per_pte_min']} max={d['ns_per_pte_max']}{extra}")
+print()
+for mode in ("4k", "mthp64k"):
+    a = res.get(("unpatched", mode), []); b = res.get(("patched-off", mode), [])
+    if not a or not b:
+        continue
+    ptes = int(a[0][1]["ptes"])
+    am = [float(x[1]["median_ns"]) for x in a]; bm = [float(x[1]["median_ns"]) for x in b]
+    asamp = [v for x in a for v in x[2]]; bsamp = [v for x in b for v in x[2]]
+    ratios = [y / x for x, y in zip(am, bm)]
+    print(f"{mode}: median of per-boot medians unpatched={statistics.median(am)/ptes:.1f} ns/pte "
+          f"patched-off={statistics.median(bm)/ptes:.1f} ns/pte ratio={statistics.median(bm)/statistics.median(am):.4f}")
+    print(f"{mode}: pooled samples ({len(asamp)}+{len(bsamp)}) median ratio={statistics.median(bsamp)/statistics.median(asamp):.4f}; "
+          f"per-pair ratios {' '.join(f'{r:.3f}' for r in ratios)} (min {min(ratios):.3f} max {max(ratios):.3f})")
+    print(f"{mode}: per-boot medians unpatched {' '.join(f'{v/ptes:.1f}' for v in am)} ns/pte; "
+          f"patched-off {' '.join(f'{v/ptes:.1f}' for v in bm)} ns/pte")
+PY
+cat "$out/summary.txt"

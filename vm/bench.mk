@@ -1,0 +1,13 @@
+# vm/bench.mk - kernel cost of the zap tracepoints (include from the top Makefile)
+#
+#   make bench-kernel   unpatched vs patched kernel: bloat-o-meter on
+#                       mm/memory.o, __jump_table entries, and a munmap
+#                       benchmark in QEMU (A B A B boots, then events on);
+#                       results in $(BUILD)/bench-kernel/summary.txt
+#   BENCH_KERNEL_ARGS   e.g. "--mb 256 --reps 5 --pairs 2 --no-events"
+BUILD ?= build
+BENCH_KERNEL_ARGS ?=
+
+.PHONY: bench-kernel
+bench-kernel:
+	BUILD=$(BUILD) vm/bench-kernel.sh --out $(BUILD)/bench-kernel $(BENCH_KERNEL_ARGS)
