@@ -17,7 +17,8 @@
 #
 # Environment: ZAPD_KERNEL / ZAPD_INITRD override the bzImage / initramfs
 # (default: vm/build-kernel.sh and vm/mkinitramfs.sh, cached), QEMU_EXTRA
-# adds QEMU arguments, ZAPD_SMP the CPU count (2).
+# adds QEMU arguments, ZAPD_APPEND kernel command line words, ZAPD_SMP the
+# CPU count (2).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,6 +70,14 @@ fi
 [ -r "$ZAPD_INITRD" ] || die "no initramfs at $ZAPD_INITRD"
 
 step=results-dir
+# One guest per results directory: a second run with the same --out (another
+# `make check` in the same tree) waits instead of deleting this one's files.
+mkdir -p "$(dirname "$out")" || die "cannot create $(dirname "$out")"
+exec 8>"$out.lock"
+if ! flock -n 8; then
+	echo "vm/run.sh: waiting for another guest using $out" >&2
+	flock 8
+fi
 rm -rf "$out"
 mkdir -p "$out" || die "cannot create $out"
 out=$(cd "$out" && pwd)
@@ -91,7 +100,7 @@ timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu max -smp "${ZAPD_SMP:-2}" -m "$mem" \
 	-nographic -no-reboot -monitor none -nic none \
 	-kernel "$ZAPD_KERNEL" -initrd "$ZAPD_INITRD" \
-	-append "console=ttyS0 panic=-1 loglevel=4 transparent_hugepage=madvise" \
+	-append "console=ttyS0 panic=-1 loglevel=4 transparent_hugepage=madvise ${ZAPD_APPEND:-}" \
 	-fsdev local,id=results,path="$out",security_model=none,multidevs=remap \
 	-device virtio-9p-pci,fsdev=results,mount_tag=results \
 	${QEMU_EXTRA:-} < /dev/null > "$console" 2>&1

@@ -1,6 +1,6 @@
 # tests/vm/zap-guest.sh - guest half of tests/vm/zap.t (run by vm/run.sh).
 # Probes events/zap/ in tracefs, checks set_event_pid filtering, and records
-# every workload with `trace-cmd record -e zap -F`.  Writes facts for the
+# every workload with `trace-cmd record -e zap -F -c` (-c: its threads too).  Writes facts for the
 # host to assert on; judges nothing itself except "the plumbing worked".
 set -u
 T=/sys/kernel/tracing
@@ -39,10 +39,15 @@ if [ -d $T/events/zap ]; then
 	munmap-storm 1000000 16 > noise.out 2>&1 &
 	noise=$!
 	fact noise_pid "$noise"
+	# Filter on pid 1 first (/init, idle in wait()), so no moment is
+	# unfiltered.  The workload then ADDS itself (>>): opening set_event_pid
+	# with O_TRUNC (>) empties the list, and an empty list filters nothing
+	# until the write lands - the other task's events leak into that window.
+	echo 1 > $T/set_event_pid
 	echo 1 > $T/tracing_on
 	sleep 1
-	# the filtered task sets the filter to itself, then becomes the workload
-	sh -c "echo \$\$ > $T/set_event_pid; exec munmap-4k 256" > pidfilter.out
+	# the filtered task adds itself to the filter, then becomes the workload
+	sh -c "echo \$\$ >> $T/set_event_pid; exec munmap-4k 256" > pidfilter.out
 	echo 0 > $T/tracing_on
 	cp $T/trace pidfilter.trace
 	# control: without the filter the noise task's zaps do show up
@@ -64,7 +69,7 @@ rec() {
 	name=$1
 	shift
 	# shellcheck disable=SC2086
-	trace-cmd record -q -b 16384 $EV -o "$name.dat" -F "$@" > "$name.out" 2> "$name.err"
+	trace-cmd record -q -b 16384 $EV -o "$name.dat" -F -c "$@" > "$name.out" 2> "$name.err"
 	echo $? > "$name.rc"
 	echo "recorded $name: rc=$(cat "$name.rc") $(wc -c < "$name.dat" 2>/dev/null) bytes"
 }

@@ -11,6 +11,7 @@
 #                       assertions then fail with "kernel not patched?")
 use strict;
 use warnings;
+no warnings 'portable';	# 64-bit hex addresses
 use Cwd qw(abs_path);
 use File::Basename qw(dirname);
 use Test::More;
@@ -123,7 +124,7 @@ for my $w (qw(munmap-4k shared-file mthp-64k exit-big madv-dontneed two-threads 
 	my $rc = slurp("$out/$w.rc") // 'missing';
 	chomp $rc;
 	my $pages = $wf->{pages};
-	ok($rc eq '0' && defined $pages, "$w: trace-cmd record -e zap -F $w ran (pages=" . ($pages // '?') . ')')
+	ok($rc eq '0' && defined $pages, "$w: trace-cmd record -e zap -F -c $w ran (pages=" . ($pages // '?') . ')')
 		or do { diag(slurp("$out/$w.err") // "no $w.err"); next };
 	SKIP: {
 		skip "$w: no zap events: kernel not patched?", 1 unless $patched;

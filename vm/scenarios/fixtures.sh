@@ -6,7 +6,7 @@ set -eu
 rec() {
 	name=$1
 	shift
-	cmd="trace-cmd record -q -b 16384 -e zap -o $name.dat -F $*"
+	cmd="trace-cmd record -q -b 16384 -e zap -o $name.dat -F -c $*"
 	echo "$cmd" > "$name.cmd"
 	$cmd > "$name.out"
 	echo "recorded $name: $(wc -c < "$name.dat") bytes"
