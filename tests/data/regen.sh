@@ -33,6 +33,10 @@ for n in $names; do
 	{
 		grep -E '^[a-z_0-9]+=' "$out/$n.out"
 		grep -E '^(cpus|kernel|kernel_version|trace_cmd)=' "$gf"
+		# which cached build: patched-<sha256 of series+fragment+script>
+		kimg=$(sed -n 's/^kernel_image=//p' "$out/host.facts")
+		echo "kernel_build=$(basename "$(dirname "$kimg")")"
+		echo "kernel_series=$(tr '\n' ' ' < "$(dirname "$kimg")/series" 2>/dev/null | sed 's/ $//')"
 		echo "events=zap"
 		echo "trace_cmd_command=$(cat "$out/$n.cmd")"
 		echo "recorded_by=tests/data/regen.sh"
