@@ -69,9 +69,10 @@ U=$udir/src P=$pdir/src
 {
 	for v in unpatched patched; do
 		t=$U; [ $v = patched ] && t=$P
-		sz=$(nm -S "$t/mm/memory.o" | awk '$4 == "unmap_page_range" { print strtonum("0x" $2) }')
-		jt=$(readelf -SW "$t/mm/memory.o" | awk '$2 == "__jump_table" { print strtonum("0x" $6) / 16 }')
-		jv=$(readelf -SW "$t/vmlinux" | awk '$2 == "__jump_table" { print strtonum("0x" $6) / 16 }')
+		sz=$(( 16#$(nm -S "$t/mm/memory.o" | awk '$4 == "unmap_page_range" { print $2 }') ))
+		jt=$(( 16#$(readelf -SW "$t/mm/memory.o" | sed -n 's/^ *\[ *[0-9]*\] __jump_table *[A-Z]* *[0-9a-f]* [0-9a-f]* \([0-9a-f]*\) .*/\1/p') / 16 ))
+		jv=$(awk '$3 == "__start___jump_table" { a = $1 } $3 == "__stop___jump_table" { b = $1 } END { print a, b }' "$t/System.map")
+		jv=$(( (16#${jv#* } - 16#${jv% *}) / 16 ))
 		echo "$v unmap_page_range=$sz memory.o_jump_table_entries=$jt vmlinux_jump_table_entries=$jv"
 		objdump -d --no-show-raw-insn "$t/mm/memory.o" |
 			awk '/^[0-9a-f]+ <unmap_page_range>:/ { p = 1 } p && /^$/ { exit } p' > "$out/unmap_page_range.$v.s"
