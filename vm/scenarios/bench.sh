@@ -8,11 +8,7 @@ pages=${2:-1024}
 cmd="trace-cmd record -b 65536 -e zap:zap_present_ptes_start -e zap:zap_present_ptes_done -o /tmp/zap-5m.dat -F munmap-storm $rounds $pages"
 echo "$cmd" > bench.cmd
 $cmd > bench.out 2> bench.err
-# trace-cmd prints the per-CPU ring buffer statistics at the end: any
-# overrun means lost events.
+# lost events are counted on the host (trace-cmd report: LOST markers)
 grep -E '^(workload|pid|rounds|pages)=' bench.out
-lost=$(awk '/^overrun:/ { s += $2 } END { print s + 0 }' bench.out)
-echo "overrun=$lost" >> bench.out
-[ "$lost" = 0 ] || { echo "ring buffer overrun: $lost events lost (raise -b)" >&2; exit 4; }
 ls -l /tmp/zap-5m.dat
 cp /tmp/zap-5m.dat /results/zap-5m.dat
