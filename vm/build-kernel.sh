@@ -18,7 +18,9 @@
 # <key> is the sha256 of the variant, the patches, config.fragment, this script
 # and the source tarball's identity, so a cache hit costs a few hashes.
 set -eu
-
+# The whole script is one { } block: bash parses it completely before running
+# it, so editing or checking out this file mid-build cannot derail a build.
+{
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 cache=${ZAPD_CACHE:-/var/cache/zapd}
@@ -55,11 +57,12 @@ done
 # The series: every *.patch in order, except ones without a diff (a
 # format-patch cover letter).
 patches=()
+skipped=
 if [ "$variant" = patched ]; then
 	if [ -d "$patchdir" ]; then
 		for p in "$patchdir"/*.patch; do
 			[ -e "$p" ] || continue
-			grep -q '^--- ' "$p" || { echo "build-kernel: skipping $(basename "$p") (no diff)" >&2; continue; }
+			grep -q '^--- ' "$p" || { skipped="$skipped $(basename "$p")"; continue; }
 			patches+=("$p")
 		done
 	fi
@@ -106,6 +109,8 @@ mkdir -p "$tmp"
 log=$tmp/build.log
 : > "$log"
 start=$(date +%s)
+
+[ -z "$skipped" ] || echo "build-kernel: skipping$skipped (no diff: cover letter)" >&2
 
 step=unpack
 echo "build-kernel: [$variant $key] unpacking $tarball" >&2
@@ -183,3 +188,5 @@ ls -1dt "$cache/kernel/$variant"-???????????????? 2>/dev/null | tail -n +4 | whi
 	rm -rf "$old"
 done
 emit
+exit 0
+}
