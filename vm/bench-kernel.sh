@@ -15,6 +15,7 @@
 #   4. writes DIR/summary.txt (default build/bench-kernel): per-boot medians,
 #      ratio of medians, ns per PTE, events per second
 #
+# Environment: BENCH_UNPATCHED_DIR / BENCH_PATCHED_DIR skip the builds.
 # Guest memory is 2 GiB (vm/run.sh --mem 2048) so the 1 GiB region fits.
 # Workarounds (the VM scripts are not this script's to change):
 #   - workloads/Makefile does not list munmap-bench: it is compiled here into
@@ -51,8 +52,11 @@ trap 'rm -rf "$snap"' EXIT
 mkdir -p "$snap/vm"
 cp "$here/build-kernel.sh" "$here/config.fragment" "$snap/vm/"
 ln -s "$top/kernel-patches" "$snap/kernel-patches"
-udir=$("$snap/vm/build-kernel.sh" --unpatched --dir)
-pdir=$("$snap/vm/build-kernel.sh" --dir)
+# BENCH_UNPATCHED_DIR / BENCH_PATCHED_DIR: use these cache directories
+# (vm/build-kernel.sh --dir output) instead, e.g. to add boots to an earlier
+# run after vm/build-kernel.sh itself changed (its hash is part of the key).
+udir=${BENCH_UNPATCHED_DIR:-$("$snap/vm/build-kernel.sh" --unpatched --dir)}
+pdir=${BENCH_PATCHED_DIR:-$("$snap/vm/build-kernel.sh" --dir)}
 log "unpatched: $udir"
 log "patched:   $pdir"
 {
