@@ -18,7 +18,10 @@
 # Environment: ZAPD_KERNEL / ZAPD_INITRD override the bzImage / initramfs
 # (default: vm/build-kernel.sh and vm/mkinitramfs.sh, cached), QEMU_EXTRA
 # adds QEMU arguments, ZAPD_APPEND kernel command line words, ZAPD_SMP the
-# CPU count (2).
+# CPU count (2), ZAPD_ACCEL the -accel value (tcg,thread=single: with
+# multi-threaded TCG a vCPU can run a stale translation of kernel text that
+# another vCPU is live-patching - static keys, tracepoints - and the guest
+# dies with "Oops: int3" in __schedule; see docs/vm.md).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -97,7 +100,7 @@ start=$(date +%s.%N)
 set +e
 # shellcheck disable=SC2086
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu max -smp "${ZAPD_SMP:-2}" -m "$mem" \
+	-accel "${ZAPD_ACCEL:-tcg,thread=single}" -cpu max -smp "${ZAPD_SMP:-2}" -m "$mem" \
 	-nographic -no-reboot -monitor none -nic none \
 	-kernel "$ZAPD_KERNEL" -initrd "$ZAPD_INITRD" \
 	-append "console=ttyS0 panic=-1 loglevel=4 transparent_hugepage=madvise ${ZAPD_APPEND:-}" \

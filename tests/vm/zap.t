@@ -212,6 +212,18 @@ for my $w (qw(munmap-4k shared-file mthp-64k exit-big madv-dontneed two-threads 
 		} elsif ($w eq 'ptl-contention') {
 			my %cpus = map { $_->{cpu} => 1 } @mine;
 			is(scalar(keys %cpus), 2, "$w: zaps of the shared page table on two CPUs");
+			# PTE lock waits (zap_pte_lock -> zap_pte_locked) in the shared
+			# table: reported, not asserted (TCG timing decides how often the
+			# other thread - faulting or zapping - holds the lock).
+			my (%at, @waits);
+			for my $e (grep { $_->{event} =~ /^zap_pte_lock(ed)?$/ && in_range($_, num($wf->{addr}), $wf->{len}) } @zap) {
+				if ($e->{event} eq 'zap_pte_lock') { $at{$e->{pid}} = $e->{ts} }
+				elsif (defined $at{$e->{pid}}) { push @waits, $e->{ts} - delete $at{$e->{pid}} }
+			}
+			my ($sum, $max) = (0, 0);
+			for (@waits) { $sum += $_; $max = $_ if $_ > $max }
+			diag(sprintf("$w: %d PTE lock acquisitions in the shared table, mean wait %.1f us, max %.1f us",
+				     scalar(@waits), @waits ? 1e6 * $sum / @waits : 0, 1e6 * $max));
 		}
 	}
 }
