@@ -103,6 +103,13 @@ if [ "$force" = 0 ] && [ -e "$out/.done" ]; then
 	exit 0
 fi
 
+# With the lock held no other build is running: any *.tmp tree is left over
+# from one that was killed.
+for stale in "$cache"/kernel/*.tmp; do
+	[ -d "$stale" ] || continue
+	echo "build-kernel: removing the leftover of an interrupted build: $stale" >&2
+	rm -rf "$stale"
+done
 tmp=$out.tmp
 rm -rf "$tmp" "$out"
 mkdir -p "$tmp"
