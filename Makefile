@@ -1,7 +1,8 @@
 # zapd - top-level build. `make demo` and `make check` are the two entry points.
 #
 # Parts plug in through fragments: daemon/daemon.mk (zapd, unit and import
-# tests), vm/vm.mk (patched kernel, initramfs, QEMU end-to-end tests).
+# tests, import benchmark), vm/vm.mk (patched kernel, initramfs, QEMU
+# end-to-end tests), vm/bench.mk (kernel cost of the tracepoints).
 # A fragment appends TAP executables to TESTS and their build prerequisites
 # to CHECK_PREREQS; `make check` runs them all under prove(1).
 
@@ -30,6 +31,7 @@ TESTS		+= tests/kernel/series.t
 
 include daemon/daemon.mk
 include vm/vm.mk
+include vm/bench.mk
 
 demo: deps
 	$(MAKE) all
