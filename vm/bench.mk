@@ -11,3 +11,10 @@ BENCH_KERNEL_ARGS ?=
 .PHONY: bench-kernel
 bench-kernel:
 	BUILD=$(BUILD) vm/bench-kernel.sh --out $(BUILD)/bench-kernel $(BENCH_KERNEL_ARGS)
+
+# make bench-live: zapd live in the guest during a 1-thread munmap storm
+# (lost events, zapd CPU / workload CPU); BENCH_LIVE_ARGS="ROUNDS PAGES"
+BENCH_LIVE_ARGS ?=
+.PHONY: bench-live
+bench-live: zapd vm
+	BUILD=$(BUILD) vm/bench-live.sh $(BENCH_LIVE_ARGS)
