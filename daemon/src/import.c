@@ -37,6 +37,7 @@
 #include "engine.h"
 #include "import.h"
 #include "log.h"
+#include "sink.h"
 #include "store.h"
 
 /* exported by libtracecmd but only declared in its private header */
@@ -127,6 +128,7 @@ struct buf {
 struct imp {
 	const struct import_opts *o;
 	struct store		*st;
+	struct sink		*sk;		/* st's writer thread */
 	struct engine		*eng;
 	struct buf		bufs[MAX_BUFFERS];
 	int			nbufs;
@@ -136,6 +138,8 @@ struct imp {
 	uint64_t		first_ts, last_ts;
 	int			failed;
 	const char		*cur_buf;	/* buffer of the current record */
+	int			comm_pid;	/* last comm() lookup */
+	const char		*comm_last;
 	struct zap_names	names;
 	char			*names_mem[2 * ZAP_NAMES_MAX];
 };
@@ -510,47 +514,52 @@ fail:
 	return -1;
 }
 
-/* comm - task name of @pid from the saved cmdlines, NULL if unknown */
+/* comm - task name of @pid from the saved cmdlines, NULL if unknown (the
+ * string is libtraceevent's: valid until the file is closed) */
 static const char *comm(struct imp *im, int pid)
 {
 	const char *c;
 
 	if (!im->tep)
 		return NULL;
+	if (pid == im->comm_pid && im->comm_last)
+		return im->comm_last;
 	c = tep_data_comm_from_pid(im->tep, pid);
 	if (!c || !strcmp(c, "<...>"))
-		return NULL;
+		c = NULL;
+	im->comm_pid = pid;
+	im->comm_last = c;
 	return c;
 }
 
-/* engine -> store adapters */
+/* engine -> writer thread (-> store) adapters */
 static int out_interval(void *arg, const struct zap_interval *iv)
 {
 	struct imp *im = arg;
 
-	return im->st ? store_interval(im->st, iv, comm(im, iv->pid)) : 0;
+	return im->sk ? sink_interval(im->sk, iv, comm(im, iv->pid)) : 0;
 }
 
 static int out_range(void *arg, const struct zap_range *r)
 {
 	struct imp *im = arg;
 
-	return im->st ? store_range(im->st, r, comm(im, r->pid)) : 0;
+	return im->sk ? sink_range(im->sk, r, comm(im, r->pid)) : 0;
 }
 
 static int out_lost(void *arg, int cpu, uint64_t ts, int64_t count)
 {
 	struct imp *im = arg;
 
-	return im->st ? store_lost(im->st, im->cur_buf, cpu, (int64_t)ts, count,
-				   "marker") : 0;
+	return im->sk ? sink_lost(im->sk, im->cur_buf, cpu, (int64_t)ts, count,
+				  "marker") : 0;
 }
 
 static int out_orphan(void *arg, const struct zap_orphan *o)
 {
 	struct imp *im = arg;
 
-	return im->st ? store_orphan(im->st, o, comm(im, o->pid)) : 0;
+	return im->sk ? sink_orphan(im->sk, o, comm(im, o->pid)) : 0;
 }
 
 static const struct engine_ops import_ops = {
@@ -773,7 +782,7 @@ int zapd_import(const struct import_opts *o)
 {
 	struct imp im = { .o = o };
 	struct tracecmd_input *handles[MAX_BUFFERS];
-	struct run_info ri = { .source = "file" };
+	struct run_info ri = { .source = "file", .bulk = true };
 	struct run_end re = { 0 };
 	char hash[40], host[64], rel[64], bufnames[512] = "", *state = NULL;
 	char okv[MAX_BUFFERS];
@@ -923,19 +932,26 @@ int zapd_import(const struct import_opts *o)
 		ri.buffers = bufnames;
 		if (store_run_begin(im.st, &ri, &run_id) < 0)
 			goto out;
+		im.sk = sink_start(im.st);
+		if (!im.sk)
+			goto out;
 	}
 
 	if (tracecmd_iterate_events_multi(handles, im.nbufs, on_record,
 					  NULL) < 0 && !im.failed)
 		complete = 0;
-	if (im.failed) {
+	if (im.failed || engine_finish(im.eng, im.last_ts) < 0) {
+		sink_stop(im.sk);
+		im.sk = NULL;
 		log_warnx("import of '%s' failed: nothing written", o->file);
 		goto out;
 	}
-	if (engine_finish(im.eng, im.last_ts) < 0) {
+	if (sink_stop(im.sk) < 0) {
+		im.sk = NULL;
 		log_warnx("import of '%s' failed: nothing written", o->file);
 		goto out;
 	}
+	im.sk = NULL;
 	if (lib_errors)
 		complete = 0;
 	es = engine_stats(im.eng);
@@ -974,6 +990,7 @@ int zapd_import(const struct import_opts *o)
 	       (unsigned long long)es->lost_markers);
 	ret = complete ? IMPORT_OK : IMPORT_INCOMPLETE;
 out:
+	sink_stop(im.sk);
 	if (im.st) {
 		store_run_abort(im.st);	/* no-op after store_run_end */
 		store_close(im.st);

@@ -2,11 +2,12 @@
 /*
  * store.c - the SQLite sink.
  *
- * Owns: the sqlite3 handle, the prepared statements and the run
- * transaction. See store.h for the invariants. Pragmas while writing:
- * journal_mode=WAL, synchronous=NORMAL (a crash can lose the last
- * transaction, never corrupt; the run then stays 'importing' and is
- * deleted by the next writer).
+ * Owns: the sqlite3 handle, the prepared statements, the row queues, the
+ * interned strings and the run transaction. See store.h for the
+ * invariants. Pragmas while writing: journal_mode=WAL, synchronous=NORMAL
+ * (a crash can lose the last transaction, never corrupt; the run then
+ * stays 'importing' and is deleted by the next writer); a bulk run's
+ * transaction runs with synchronous=OFF until its final COMMIT.
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -22,24 +24,44 @@
 #include "log.h"
 #include "store.h"
 
+/*
+ * Rows of interval_rows and stages are queued and written STORE_ROWS at a
+ * time by one multi-row INSERT (the remainder one row per statement):
+ * SQLite's per-statement cost is paid once per STORE_ROWS rows. Interval
+ * ids are assigned here (max(id) + 1 when the write transaction begins,
+ * BEGIN IMMEDIATE holds the write lock), so stage rows can be queued with
+ * their interval's id before it is written.
+ */
+#define STORE_ROWS	32
+#define STORE_CACHE	"-65536"	/* KiB: page cache while writing */
+#define STORE_SORT_CACHE "-1024"	/* KiB: CREATE INDEX sorter PMAs */
+#define IV_COLS		18	/* interval_rows: id + 17 */
+#define SG_COLS		9	/* stages */
+
 enum {
-	S_INTERVAL, S_STAGE, S_RANGE, S_LOST, S_ORPHAN, S_COUNT, S_STAT,
-	S_BEGIN, S_COMMIT, S_NR
+	S_IV1, S_IVN, S_IVID, S_SG1, S_SGN, S_RANGE, S_LOST, S_ORPHAN,
+	S_COUNT, S_STAT, S_STR_GET, S_STR_ADD, S_MAXID, S_NR
 };
 
+/* without id: SQLite appends (max(id) + 1, the id queued, checked) */
+#define IV_INSERT							\
+	"INSERT INTO interval_rows (run_id, kind, cpu, done_cpu, pid,"	\
+	" comm, mm, addr, pfn, nr, path, start_ns, dur_ns, end_ns,"	\
+	" last_stage, finished, f) VALUES "
+#define IV_INSERT_ID							\
+	"INSERT INTO interval_rows (id, run_id, kind, cpu, done_cpu, pid,"\
+	" comm, mm, addr, pfn, nr, path, start_ns, dur_ns, end_ns,"	\
+	" last_stage, finished, f) VALUES "
+#define SG_INSERT							\
+	"INSERT INTO stages (interval_id, stage, seq, cpu, ts_ns,"	\
+	" since_prev_ns, nr, delay_rmap, \"full\") VALUES "
+
 static const char *const stmt_sql[S_NR] = {
-	[S_INTERVAL] =
-	"INSERT INTO intervals (run_id, kind, cpu, done_cpu, pid, comm, mm,"
-	" addr, pfn, max_nr, nr, path, anon, \"order\", page, start_ns,"
-	" done_ns, dur_ns, end_ns, end_reason, force_flush, force_break,"
-	" delay_rmap, tainted, finished, migrated, last_stage, nstages)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
-	" ?28)",
-	[S_STAGE] =
-	"INSERT INTO stages (interval_id, stage, seq, cpu, ts_ns,"
-	" since_prev_ns, nr, delay_rmap, \"full\")"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[S_IV1] = IV_INSERT "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[S_IVN] = NULL,		/* built: STORE_ROWS rows */
+	[S_IVID] = IV_INSERT_ID "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[S_SG1] = SG_INSERT "(?,?,?,?,?,?,?,?,?)",
+	[S_SGN] = NULL,
 	[S_RANGE] =
 	"INSERT INTO ranges (run_id, cpu, unlock_cpu, pid, comm, mm, addr,"
 	" \"end\", reached, lock_ns, wait_ns, hold_ns, mapped, force_flush,"
@@ -59,15 +81,18 @@ static const char *const stmt_sql[S_NR] = {
 	[S_STAT] =
 	"INSERT OR REPLACE INTO run_stats (run_id, name, value)"
 	" VALUES (?1, ?2, ?3)",
-	[S_BEGIN] = "BEGIN",
-	[S_COMMIT] = "COMMIT",
+	[S_STR_GET] = "SELECT id FROM strings WHERE s = ?1",
+	[S_STR_ADD] = "INSERT INTO strings (s) VALUES (?1)",
+	[S_MAXID] = "SELECT coalesce(max(id), 0) FROM interval_rows",
 };
 
-/* deletes of one run, in dependency order; ?1 = run id */
+/* deletes of one run, in dependency order; ?1 = run id, its interval ids
+ * are in [?2, ?3] (runs.first_id, last_id: a rowid range, no index) */
 static const char *const delete_sql[] = {
-	"DELETE FROM stages WHERE interval_id IN"
-	" (SELECT id FROM intervals WHERE run_id = ?1)",
-	"DELETE FROM intervals WHERE run_id = ?1",
+	"DELETE FROM stages WHERE interval_id BETWEEN ?2 AND ?3 AND"
+	" interval_id IN (SELECT id FROM interval_rows WHERE run_id = ?1"
+	" AND id BETWEEN ?2 AND ?3)",
+	"DELETE FROM interval_rows WHERE run_id = ?1 AND id BETWEEN ?2 AND ?3",
 	"DELETE FROM ranges WHERE run_id = ?1",
 	"DELETE FROM lost WHERE run_id = ?1",
 	"DELETE FROM orphans WHERE run_id = ?1",
@@ -76,15 +101,64 @@ static const char *const delete_sql[] = {
 	"DELETE FROM runs WHERE id = ?1",
 };
 
+/* a bulk run drops intervals_dur and builds it at the end when the table
+ * was empty, or once it has written this many rows and at least as many
+ * as the table had before: one sort of n rows is cheaper than n random
+ * index inserts */
+#define DEFER_MIN_ROWS	65536
+#define DUR_INDEX_SQL	"CREATE INDEX IF NOT EXISTS intervals_dur" \
+			" ON interval_rows(dur_ns)"
+
+/* struct qrow - a queued row: integer values, bit i set = column i NULL */
+struct qrow {
+	int64_t		v[IV_COLS];
+	uint32_t	null;
+	bool		own_id;		/* v[0] replaces a row: bind it */
+	const char	*text;		/* stages: the stage column */
+	char		num[16];	/* stage name fallback: the number */
+};
+
+/* struct istr - an interned string (strings.id), open addressing */
+struct istr {
+	char		*s;
+	uint64_t	h;
+	int64_t		id;
+};
+
 struct store {
 	sqlite3			*db;
 	char			*path;
 	sqlite3_stmt		*stmt[S_NR];
 	int64_t			run_id;		/* 0: no run open */
+	bool			bulk;		/* one transaction (import) */
 	int			in_txn;
 	unsigned int		rows;		/* in this transaction */
+	int64_t			next_id;	/* next interval id */
+	int64_t			run_rows;	/* intervals of this run */
+	int64_t			first_id, last_id;	/* its ids, 0: none */
+	int64_t			old_rows;	/* ids in the table before */
+	bool			dur_deferred;	/* intervals_dur dropped */
+	struct qrow		iv[STORE_ROWS];
+	int			niv;
+	struct qrow		sg[STORE_ROWS];
+	int			nsg;
+	struct istr		*strs;		/* interned strings */
+	size_t			nstrs, strcap;	/* used, slots (power of 2) */
+	int64_t			path_id[ZAP_NAMES_MAX];
+	int64_t			stage_id[ZAP_NAMES_MAX];
+	int64_t			kind_id;	/* last kind interned */
+	const char		*kind_ptr;
 	struct zap_names	names;
 };
+
+/* mono_ms - CLOCK_MONOTONIC in ms (debug timings of bulk runs) */
+static double mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
 
 /* db_err - log one line about a failed SQLite call */
 static void db_err(struct store *st, const char *what)
@@ -153,6 +227,30 @@ static int migrate(struct store *st, int v, bool writable)
 }
 
 /*
+ * delete_run - every row of run @id (inside the caller's transaction);
+ * its interval ids are in [@lo, @hi]
+ */
+static int delete_run(struct store *st, int64_t id, int64_t lo, int64_t hi)
+{
+	sqlite3_stmt *d;
+	size_t j;
+	int ret = 0;
+
+	for (j = 0; j < sizeof(delete_sql) / sizeof(delete_sql[0]); j++) {
+		if (sqlite3_prepare_v2(st->db, delete_sql[j], -1, &d,
+				       NULL) != SQLITE_OK)
+			return -1;
+		sqlite3_bind_int64(d, 1, id);
+		sqlite3_bind_int64(d, 2, lo);
+		sqlite3_bind_int64(d, 3, hi);
+		if (sqlite3_step(d) != SQLITE_DONE)
+			ret = -1;
+		sqlite3_finalize(d);
+	}
+	return ret;
+}
+
+/*
  * keep_stale_live - a live run left 'importing' by a zapd live that is
  * gone (kill -9, crash) holds everything committed up to its last commit:
  * keep it, marked done and incomplete, instead of letting reap_stale()
@@ -198,16 +296,21 @@ static int keep_stale_live(struct store *st)
 	return ret;
 }
 
-/* reap_stale - delete runs left 'importing' by a process that is gone */
+/*
+ * reap_stale - delete runs left 'importing' by a process that is gone. A
+ * bulk import commits its rows only with state = 'done', so there is
+ * usually nothing but the run row; without first_id (rows inserted by
+ * other means) the whole table is searched.
+ */
 static int reap_stale(struct store *st)
 {
-	sqlite3_stmt *s, *d;
-	int64_t ids[64];
-	int n = 0, i, j, ret = 0;
+	sqlite3_stmt *s;
+	int64_t ids[64], lo[64], hi[64];
+	int n = 0, i, ret = 0;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT id, importer_pid FROM runs"
-			       " WHERE state = 'importing'", -1, &s,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT id, importer_pid, first_id,"
+			       " last_id FROM runs WHERE state = 'importing'",
+			       -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	while (sqlite3_step(s) == SQLITE_ROW && n < 64) {
 		pid_t pid = (pid_t)sqlite3_column_int64(s, 1);
@@ -215,7 +318,12 @@ static int reap_stale(struct store *st)
 		if (pid > 0 && pid != getpid() && (kill(pid, 0) == 0 ||
 						    errno == EPERM))
 			continue;	/* its importer is still running */
-		ids[n++] = sqlite3_column_int64(s, 0);
+		ids[n] = sqlite3_column_int64(s, 0);
+		lo[n] = sqlite3_column_type(s, 2) == SQLITE_NULL ? INT64_MIN :
+			sqlite3_column_int64(s, 2);
+		hi[n] = sqlite3_column_type(s, 3) == SQLITE_NULL ? INT64_MAX :
+			sqlite3_column_int64(s, 3);
+		n++;
 	}
 	sqlite3_finalize(s);
 	if (!n)
@@ -226,18 +334,7 @@ static int reap_stale(struct store *st)
 		log_warnx("database '%s': deleting run %lld left incomplete "
 			  "by an interrupted import", st->path,
 			  (long long)ids[i]);
-		for (j = 0; j < (int)(sizeof(delete_sql) /
-				      sizeof(delete_sql[0])); j++) {
-			if (sqlite3_prepare_v2(st->db, delete_sql[j], -1, &d,
-					       NULL) != SQLITE_OK) {
-				ret = -1;
-				break;
-			}
-			sqlite3_bind_int64(d, 1, ids[i]);
-			if (sqlite3_step(d) != SQLITE_DONE)
-				ret = -1;
-			sqlite3_finalize(d);
-		}
+		ret = delete_run(st, ids[i], lo[i], hi[i]);
 	}
 	if (ret || exec(st, "COMMIT") < 0) {
 		db_err(st, "cannot delete stale run");
@@ -245,6 +342,70 @@ static int reap_stale(struct store *st)
 		return -1;
 	}
 	return 0;
+}
+
+/* build_multi - "PREFIX (?,...),(?,...)..." with @rows rows of @cols */
+static char *build_multi(const char *prefix, int cols, int rows)
+{
+	size_t len = strlen(prefix) + (size_t)rows * (2 * cols + 2) + 1;
+	char *sql = malloc(len), *p;
+	int r, c;
+
+	if (!sql)
+		return NULL;
+	p = sql + sprintf(sql, "%s", prefix);
+	for (r = 0; r < rows; r++) {
+		*p++ = r ? ',' : '(';
+		if (r)
+			*p++ = '(';
+		for (c = 0; c < cols; c++) {
+			if (c)
+				*p++ = ',';
+			*p++ = '?';
+		}
+		*p++ = ')';
+	}
+	*p = '\0';
+	return sql;
+}
+
+/* prepare_all - the persistent statements of a writable store */
+static int prepare_all(struct store *st)
+{
+	char *multi[S_NR] = { 0 };
+	int i, ret = 0;
+
+	multi[S_IVN] = build_multi(IV_INSERT, IV_COLS - 1, STORE_ROWS);
+	multi[S_SGN] = build_multi(SG_INSERT, SG_COLS, STORE_ROWS);
+	for (i = 0; i < S_NR && !ret; i++) {
+		const char *sql = stmt_sql[i] ? stmt_sql[i] : multi[i];
+
+		if (!sql ||
+		    sqlite3_prepare_v3(st->db, sql, -1,
+				       SQLITE_PREPARE_PERSISTENT,
+				       &st->stmt[i], NULL) != SQLITE_OK) {
+			db_err(st, "cannot prepare statement");
+			ret = -1;
+		}
+	}
+	free(multi[S_IVN]);
+	free(multi[S_SGN]);
+	return ret;
+}
+
+/* strs_clear - forget interned ids (after a rollback they may be gone) */
+static void strs_clear(struct store *st)
+{
+	size_t i;
+
+	for (i = 0; st->strs && i < st->strcap; i++)
+		free(st->strs[i].s);
+	if (st->strs)
+		memset(st->strs, 0, st->strcap * sizeof(*st->strs));
+	st->nstrs = 0;
+	memset(st->path_id, 0, sizeof(st->path_id));
+	memset(st->stage_id, 0, sizeof(st->stage_id));
+	st->kind_ptr = NULL;
 }
 
 /**
@@ -260,16 +421,17 @@ static int reap_stale(struct store *st)
 struct store *store_open(const char *path, enum store_mode mode)
 {
 	struct store *st = calloc(1, sizeof(*st));
-	int flags, v, i;
+	int flags, v;
 
 	if (!st)
 		return NULL;
 	st->path = strdup(path);
 	if (!st->path)
 		goto fail;
-	flags = mode == STORE_RW ?
-		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
-		SQLITE_OPEN_READONLY;
+	/* one thread uses a store at a time: no per-call mutex */
+	flags = (mode == STORE_RW ?
+		 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
+		 SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
 	if (mode == STORE_RO && access(path, F_OK) < 0) {
 		log_warn("cannot open database '%s'", path);
 		goto fail;
@@ -295,9 +457,14 @@ struct store *store_open(const char *path, enum store_mode mode)
 		goto fail;
 	}
 	if (mode == STORE_RW) {
+		/* a new database: 16 KiB pages (4x fewer page writes and
+		 * B-tree splits than 4 KiB; must precede WAL mode) */
+		if (v == 0 && exec(st, "PRAGMA page_size = 16384") < 0)
+			goto fail;
 		if (exec(st, "PRAGMA journal_mode = WAL") < 0 ||
 		    exec(st, "PRAGMA synchronous = NORMAL") < 0 ||
-		    exec(st, "PRAGMA cache_size = -65536") < 0)
+		    exec(st, "PRAGMA cache_size = " STORE_CACHE) < 0 ||
+		    exec(st, "PRAGMA journal_size_limit = 67108864") < 0)
 			goto fail;
 	}
 	if (migrate(st, v, mode == STORE_RW) < 0)
@@ -306,14 +473,8 @@ struct store *store_open(const char *path, enum store_mode mode)
 		return st;
 	if (keep_stale_live(st) < 0 || reap_stale(st) < 0)
 		goto fail;
-	for (i = 0; i < S_NR; i++) {
-		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
-				       SQLITE_PREPARE_PERSISTENT,
-				       &st->stmt[i], NULL) != SQLITE_OK) {
-			db_err(st, "cannot prepare statement");
-			goto fail;
-		}
-	}
+	if (prepare_all(st) < 0)
+		goto fail;
 	return st;
 fail:
 	store_close(st);
@@ -334,6 +495,8 @@ void store_close(struct store *st)
 		store_run_abort(st);
 	for (i = 0; i < S_NR; i++)
 		sqlite3_finalize(st->stmt[i]);
+	strs_clear(st);
+	free(st->strs);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -398,59 +561,350 @@ int store_find_run(struct store *st, const char *hash, int64_t *id,
 	return ret;
 }
 
-/* step - run a bound statement to completion and reset it */
-static int step(struct store *st, int which)
+/* step - run a statement with all its parameters bound, and reset it */
+static int step(struct store *st, sqlite3_stmt *s)
 {
-	sqlite3_stmt *s = st->stmt[which];
 	int ret = sqlite3_step(s);
 
 	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (ret != SQLITE_DONE) {
+	if (ret != SQLITE_DONE && ret != SQLITE_ROW) {
 		db_err(st, "write failed");
 		return -1;
 	}
 	return 0;
 }
 
-/* row - account one row; commit and re-begin every STORE_BATCH rows */
-static int row(struct store *st)
+/* step_clear - step(), then unbind (statements binding only some) */
+static int step_clear(struct store *st, int which)
 {
-	if (++st->rows < STORE_BATCH)
+	int ret = step(st, st->stmt[which]);
+
+	sqlite3_clear_bindings(st->stmt[which]);
+	return ret;
+}
+
+/*
+ * begin_txn - open the write transaction if none is open (BEGIN
+ * IMMEDIATE: the write lock is ours until COMMIT, so max(id) + 1 stays
+ * free for the interval ids assigned here)
+ */
+static int begin_txn(struct store *st)
+{
+	sqlite3_stmt *s = st->stmt[S_MAXID];
+
+	if (st->in_txn)
 		return 0;
-	st->rows = 0;
-	if (step(st, S_COMMIT) < 0)
+	if (exec(st, "BEGIN IMMEDIATE") < 0)
 		return -1;
-	return step(st, S_BEGIN);
+	st->in_txn = 1;
+	st->rows = 0;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		db_err(st, "cannot read interval ids");
+		sqlite3_reset(s);
+		return -1;
+	}
+	st->next_id = sqlite3_column_int64(s, 0) + 1;
+	sqlite3_reset(s);
+	return 0;
+}
+
+/* str_hash - FNV-1a */
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+/* strs_grow - double the intern table; -1 on ENOMEM */
+static int strs_grow(struct store *st)
+{
+	size_t n = st->strcap ? st->strcap * 2 : 256, i, j;
+	struct istr *t = calloc(n, sizeof(*t));
+
+	if (!t)
+		return -1;
+	for (i = 0; i < st->strcap; i++) {
+		if (!st->strs[i].s)
+			continue;
+		for (j = st->strs[i].h & (n - 1); t[j].s; j = (j + 1) & (n - 1))
+			;
+		t[j] = st->strs[i];
+	}
+	free(st->strs);
+	st->strs = t;
+	st->strcap = n;
+	return 0;
+}
+
+/* intern - strings.id of @s, inserted if new; -1 on error */
+static int64_t intern(struct store *st, const char *s)
+{
+	uint64_t h = str_hash(s);
+	sqlite3_stmt *q;
+	struct istr *e;
+	int64_t id = -1;
+	size_t i;
+
+	if (st->strcap) {
+		for (i = h & (st->strcap - 1); st->strs[i].s;
+		     i = (i + 1) & (st->strcap - 1)) {
+			if (st->strs[i].h == h && !strcmp(st->strs[i].s, s))
+				return st->strs[i].id;
+		}
+	}
+	if (begin_txn(st) < 0)
+		return -1;
+	q = st->stmt[S_STR_GET];
+	sqlite3_bind_text(q, 1, s, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		id = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	if (id < 0) {
+		q = st->stmt[S_STR_ADD];
+		sqlite3_bind_text(q, 1, s, -1, SQLITE_STATIC);
+		if (step(st, q) < 0)
+			return -1;
+		id = sqlite3_last_insert_rowid(st->db);
+	}
+	if ((st->nstrs + 1) * 2 > st->strcap && strs_grow(st) < 0)
+		return id;	/* not cached, still right */
+	for (i = h & (st->strcap - 1); st->strs[i].s;
+	     i = (i + 1) & (st->strcap - 1))
+		;
+	e = &st->strs[i];
+	e->s = strdup(s);
+	if (!e->s)
+		return id;
+	e->h = h;
+	e->id = id;
+	st->nstrs++;
+	return id;
+}
+
+/* name_id - strings.id of names[v], or of the number if it has no name */
+static int64_t name_id(struct store *st, const char *const *names,
+		       int64_t *cache, int v)
+{
+	char buf[16];
+	const char *n = buf;
+	int64_t id;
+
+	if (v < ZAP_NAMES_MAX && cache[v])
+		return cache[v];
+	if (v < ZAP_NAMES_MAX && names[v])
+		n = names[v];
+	else
+		snprintf(buf, sizeof(buf), "%d", v);
+	id = intern(st, n);
+	if (v < ZAP_NAMES_MAX && id > 0)
+		cache[v] = id;
+	return id;
+}
+
+/* bind_row - bind columns @first.. of queued row @r at offset @base */
+static void bind_row(sqlite3_stmt *s, int base, const struct qrow *r,
+		     int first, int ncols, int textcol)
+{
+	int c, i = base + 1;
+
+	for (c = first; c < ncols; c++, i++) {
+		if (r->null & (1u << c))
+			sqlite3_bind_null(s, i);
+		else if (c == textcol)
+			sqlite3_bind_text(s, i, r->text, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(s, i, r->v[c]);
+	}
+}
+
+/* flush_rows - write queued stage rows: STORE_ROWS at once, or one by one */
+static int flush_rows(struct store *st, struct qrow *q, int *n, int s1,
+		      int sn, int ncols, int textcol)
+{
+	sqlite3_stmt *s;
+	int i, ret = 0;
+
+	if (*n == STORE_ROWS) {
+		s = st->stmt[sn];
+		for (i = 0; i < *n; i++)
+			bind_row(s, i * ncols, &q[i], 0, ncols, textcol);
+		ret = step(st, s);
+	} else {
+		s = st->stmt[s1];
+		for (i = 0; i < *n && !ret; i++) {
+			bind_row(s, 0, &q[i], 0, ncols, textcol);
+			ret = step(st, s);
+		}
+	}
+	*n = 0;
+	return ret;
+}
+
+/* appended - SQLite gave the last row the id queued for it? */
+static int appended(struct store *st, int64_t id)
+{
+	if (sqlite3_last_insert_rowid(st->db) == id)
+		return 0;
+	log_warnx("database '%s': interval id %lld expected, got %lld",
+		  st->path, (long long)id,
+		  (long long)sqlite3_last_insert_rowid(st->db));
+	return -1;
+}
+
+/*
+ * write_iv - the queued intervals: STORE_ROWS in one statement, else one
+ * by one. Ids are not bound (SQLite appends without a uniqueness seek)
+ * unless a row replaces an older one (own_id).
+ */
+static int write_iv(struct store *st)
+{
+	const int nc = IV_COLS - 1;
+	sqlite3_stmt *s;
+	int i, n = st->niv, ret = 0;
+
+	st->niv = 0;
+	for (i = 0; i < n && !st->iv[i].own_id; i++)
+		;
+	if (n == STORE_ROWS && i == n) {
+		s = st->stmt[S_IVN];
+		for (i = 0; i < n; i++)
+			bind_row(s, i * nc, &st->iv[i], 1, IV_COLS, -1);
+		if (step(st, s) < 0)
+			return -1;
+		return appended(st, st->iv[n - 1].v[0]);
+	}
+	for (i = 0; i < n && !ret; i++) {
+		const struct qrow *r = &st->iv[i];
+
+		s = st->stmt[r->own_id ? S_IVID : S_IV1];
+		bind_row(s, 0, r, r->own_id ? 0 : 1, IV_COLS, -1);
+		ret = step(st, s);
+		if (!ret && !r->own_id)
+			ret = appended(st, r->v[0]);
+	}
+	return ret;
+}
+
+/*
+ * flush_iv - write the queued intervals. A bulk run into an empty table,
+ * or one that has written DEFER_MIN_ROWS rows and at least as many as the
+ * table held before it, drops intervals_dur (inside its transaction):
+ * store_run_end() builds it again with one sort.
+ */
+static int flush_iv(struct store *st)
+{
+	int n = st->niv;
+
+	if (!n)
+		return 0;
+	if (write_iv(st) < 0)
+		return -1;
+	st->run_rows += n;
+	if (st->bulk && !st->dur_deferred && (!st->old_rows ||
+	    (st->run_rows >= DEFER_MIN_ROWS && st->run_rows >= st->old_rows))) {
+		log_debug("run %lld: building intervals_dur at the end",
+			  (long long)st->run_id);
+		if (exec(st, "DROP INDEX IF EXISTS intervals_dur") < 0)
+			return -1;
+		st->dur_deferred = true;
+	}
+	return 0;
+}
+
+static int flush_sg(struct store *st)
+{
+	if (!st->nsg)
+		return 0;
+	return flush_rows(st, st->sg, &st->nsg, S_SG1, S_SGN, SG_COLS, 1);
+}
+
+/* flush - write every queued row */
+static int flush(struct store *st)
+{
+	if (flush_iv(st) < 0 || flush_sg(st) < 0)
+		return -1;
+	return 0;
+}
+
+/* exec_id3 - run @sql with ?1..?3 = @a, @b, @c; -1 on error */
+static int exec_id3(struct store *st, const char *sql, int64_t a, int64_t b,
+		    int64_t c)
+{
+	sqlite3_stmt *s;
+	int ret;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		db_err(st, "cannot prepare statement");
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	sqlite3_bind_int64(s, 3, c);
+	ret = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (ret)
+		db_err(st, "write failed");
+	sqlite3_finalize(s);
+	return ret;
+}
+
+#define exec_id(st, sql, a, b)	exec_id3(st, sql, a, b, 0)
+
+/* id_range - runs.first_id/last_id of the open run (what it wrote) */
+static int id_range(struct store *st)
+{
+	if (!st->run_id || !st->first_id)
+		return 0;
+	return exec_id3(st, "UPDATE runs SET first_id = ?2, last_id = ?3"
+			" WHERE id = ?1", st->run_id, st->first_id,
+			st->last_id);
+}
+
+/* commit_txn - flush and COMMIT the open transaction (with the run's id
+ * range: every committed interval row is inside it) */
+static int commit_txn(struct store *st)
+{
+	if (!st->in_txn)
+		return 0;
+	if (flush(st) < 0 || id_range(st) < 0 || exec(st, "COMMIT") < 0)
+		return -1;
+	st->in_txn = 0;
+	st->rows = 0;
+	return 0;
+}
+
+/* row - account @n rows; a non-bulk run commits every STORE_BATCH */
+static int row(struct store *st, unsigned int n)
+{
+	st->rows += n;
+	if (st->bulk || st->rows < STORE_BATCH)
+		return 0;
+	return commit_txn(st);
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *t)
 {
 	if (t)
-		sqlite3_bind_text(s, i, t, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC);
 }
 
-/* bind_name - bind names[v] if known, else the number as text */
-static void bind_name(sqlite3_stmt *s, int i, const char *const *names,
-		      int v)
+/* bulk_off - the pragmas of a non-bulk store again (outside a txn) */
+static void bulk_off(struct store *st)
 {
-	char buf[16];
-
-	if (v < 0)
+	if (!st->bulk)
 		return;
-	if (v < ZAP_NAMES_MAX && names[v]) {
-		sqlite3_bind_text(s, i, names[v], -1, SQLITE_STATIC);
-		return;
-	}
-	snprintf(buf, sizeof(buf), "%d", v);
-	sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+	exec(st, "PRAGMA synchronous = NORMAL");
+	exec(st, "PRAGMA wal_autocheckpoint = 1000");
+	st->bulk = false;
 }
 
 /**
- * store_run_begin() - insert a run row (state 'importing') and open the
- * first transaction
+ * store_run_begin() - insert a run row (state 'importing') and commit it
  * @st: store
- * @ri: run description
+ * @ri: run description; @ri->bulk: write the whole run in one transaction
+ *	(see store.h)
  * @run_id: set to the new run's id
  *
  * Return: 0 or -1.
@@ -463,7 +917,6 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 
 	if (exec(st, "BEGIN IMMEDIATE") < 0)
 		return -1;
-	st->in_txn = 1;
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO runs (source, path, hash,"
 			       " size, label, kernel, host, clock, buffers,"
 			       " importer_pid) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
@@ -482,25 +935,166 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 	if (sqlite3_step(s) != SQLITE_DONE)
 		goto out;
 	st->run_id = sqlite3_last_insert_rowid(st->db);
-	*run_id = st->run_id;
 	/* commit the 'importing' marker so a crash leaves a reapable row */
-	if (exec(st, "COMMIT") < 0 || exec(st, "BEGIN") < 0)
+	if (exec(st, "COMMIT") < 0)
 		goto out;
-	st->rows = 0;
+	st->bulk = ri->bulk;
+	st->run_rows = 0;
+	st->first_id = st->last_id = 0;
+	st->dur_deferred = false;
+	st->niv = st->nsg = 0;
+	if (st->bulk) {
+		/* nothing of the run is committed before store_run_end(): a
+		 * crash rolls it back and the run row is reaped, so the
+		 * transaction needs no fsync (the final COMMIT has one) */
+		if (exec(st, "PRAGMA synchronous = OFF") < 0 ||
+		    exec(st, "PRAGMA wal_autocheckpoint = 0") < 0 ||
+		    begin_txn(st) < 0)
+			goto out;
+		st->old_rows = st->next_id - 1;
+	}
+	*run_id = st->run_id;
 	ret = 0;
 out:
 	if (ret < 0) {
 		db_err(st, "cannot create run");
-		exec(st, "ROLLBACK");
-		st->in_txn = 0;
-		st->run_id = 0;
+		if (st->run_id)
+			store_run_abort(st);
+		else
+			exec(st, "ROLLBACK");
 	}
 	sqlite3_finalize(s);
 	return ret;
 }
 
+/*
+ * fill_iv - queue @iv as interval_rows row @id; @open: the watchdog's;
+ * @replace: @id is an old row's (deleted), else the next one appended
+ */
+static int fill_iv(struct store *st, const struct zap_interval *iv,
+		   const char *comm, int64_t id, bool open, bool replace)
+{
+	struct qrow *r;
+	uint64_t f = 0;
+	int64_t kind, cid = 0, path = 0, last = 0;
+	int i, delay = 0;
+
+	if (begin_txn(st) < 0)
+		return -1;
+	if (iv->kind != st->kind_ptr) {
+		st->kind_id = intern(st, iv->kind);
+		st->kind_ptr = iv->kind;
+	}
+	kind = st->kind_id;
+	if (comm)
+		cid = intern(st, comm);
+	if (!open && iv->finished && iv->pair < 0 && iv->path >= 0)
+		path = name_id(st, st->names.path, st->path_id, iv->path);
+	if (iv->last_stage >= 0)
+		last = name_id(st, st->names.stage, st->stage_id,
+			       iv->last_stage);
+	if (kind < 0 || cid < 0 || path < 0 || last < 0)
+		return -1;
+	if (st->niv == STORE_ROWS && flush_iv(st) < 0)
+		return -1;
+	r = &st->iv[st->niv++];
+	r->null = 0;
+	r->own_id = replace;
+	r->v[0] = id;
+	if (!st->first_id || id < st->first_id)
+		st->first_id = id;
+	if (id > st->last_id)
+		st->last_id = id;
+	r->v[1] = st->run_id;
+	r->v[2] = kind;
+	r->v[3] = iv->cpu;
+	r->v[4] = iv->done_cpu;
+	if (iv->done_cpu < 0)
+		r->null |= 1u << 4;
+	r->v[5] = iv->pid;
+	r->v[6] = cid;
+	if (!comm)
+		r->null |= 1u << 6;
+	if (iv->pair < 0) {
+		for (i = 0; i < iv->nstages; i++)
+			delay |= !!(iv->stages[i].flags & ZF_DELAY_RMAP);
+		r->v[7] = (int64_t)iv->mm;
+		r->v[8] = (int64_t)iv->addr;
+		r->v[9] = (int64_t)iv->pfn;
+		f |= 1u << 2;
+		f |= (uint64_t)!!(iv->flags & ZF_PAGE) << 3;
+		f |= (uint64_t)!!(iv->flags & ZF_ANON) << 4;
+		f |= (uint64_t)!!(iv->flags & ZF_FORCE_FLUSH) << 5;
+		f |= (uint64_t)!!(iv->flags & ZF_FORCE_BREAK) << 6;
+		f |= (uint64_t)delay << 7;
+		f |= (uint64_t)(iv->order & 255) << 16;
+		f |= (uint64_t)iv->max_nr << 24;
+	} else {
+		r->null |= 1u << 7 | 1u << 8 | 1u << 9;
+	}
+	if (!open && iv->finished) {
+		r->v[10] = iv->nr;
+		if (iv->pair >= 0)
+			r->null |= 1u << 10;
+		r->v[11] = path;
+		if (!path)
+			r->null |= 1u << 11;
+		r->v[13] = (int64_t)(iv->end_ns - iv->start_ns);
+		r->null |= 1u << 14;	/* end_ns = start_ns + dur_ns */
+	} else {
+		r->null |= 1u << 10 | 1u << 11 | 1u << 13;
+		r->v[14] = (int64_t)iv->end_ns;
+		if (open)
+			r->null |= 1u << 14;
+	}
+	r->v[12] = (int64_t)iv->start_ns;
+	r->v[15] = last;
+	if (!last)
+		r->null |= 1u << 15;
+	r->v[16] = !open && iv->finished;
+	f |= (uint64_t)(!open && iv->tainted);
+	f |= (uint64_t)!!iv->migrated << 1;
+	f |= (uint64_t)(open ? 5 : (iv->why & 7)) << 8;
+	f |= (uint64_t)(iv->nstages & 15) << 12;
+	r->v[17] = (int64_t)f;
+	return 0;
+}
+
+/* fill_stages - queue the stage rows of interval @id */
+static int fill_stages(struct store *st, const struct zap_interval *iv,
+		       int64_t id)
+{
+	int i;
+
+	for (i = 0; i < iv->nstages; i++) {
+		const struct zap_stage *sg = &iv->stages[i];
+		struct qrow *r;
+
+		if (st->nsg == STORE_ROWS && flush_sg(st) < 0)
+			return -1;
+		r = &st->sg[st->nsg++];
+		r->null = 0;
+		r->v[0] = id;
+		if (sg->stage >= 0 && sg->stage < ZAP_NAMES_MAX &&
+		    st->names.stage[sg->stage]) {
+			r->text = st->names.stage[sg->stage];
+		} else {
+			snprintf(r->num, sizeof(r->num), "%d", sg->stage);
+			r->text = r->num;
+		}
+		r->v[2] = i;
+		r->v[3] = sg->cpu;
+		r->v[4] = (int64_t)sg->ts_ns;
+		r->v[5] = (int64_t)sg->since_prev_ns;
+		r->v[6] = sg->nr;
+		r->v[7] = !!(sg->flags & ZF_DELAY_RMAP);
+		r->v[8] = !!(sg->flags & ZF_FULL);
+	}
+	return 0;
+}
+
 /**
- * store_interval() - insert an interval and its stages
+ * store_interval() - queue an interval and its stages
  * @st: store with an open run
  * @iv: the interval, as emitted by the engine
  * @comm: task name or NULL
@@ -510,72 +1104,15 @@ out:
 int store_interval(struct store *st, const struct zap_interval *iv,
 		   const char *comm)
 {
-	sqlite3_stmt *s = st->stmt[S_INTERVAL];
 	int64_t id;
-	int i, delay = 0;
 
-	for (i = 0; i < iv->nstages; i++)
-		delay |= !!(iv->stages[i].flags & ZF_DELAY_RMAP);
-	sqlite3_bind_int64(s, 1, st->run_id);
-	bind_text(s, 2, iv->kind);
-	sqlite3_bind_int(s, 3, iv->cpu);
-	if (iv->done_cpu >= 0)
-		sqlite3_bind_int(s, 4, iv->done_cpu);
-	sqlite3_bind_int(s, 5, iv->pid);
-	bind_text(s, 6, comm);
-	if (iv->pair < 0) {
-		sqlite3_bind_int64(s, 7, (int64_t)iv->mm);
-		sqlite3_bind_int64(s, 8, (int64_t)iv->addr);
-		sqlite3_bind_int64(s, 9, (int64_t)iv->pfn);
-		sqlite3_bind_int64(s, 10, iv->max_nr);
-		sqlite3_bind_int(s, 13, !!(iv->flags & ZF_ANON));
-		sqlite3_bind_int(s, 14, iv->order);
-		sqlite3_bind_int(s, 15, !!(iv->flags & ZF_PAGE));
-		if (iv->nstages)
-			sqlite3_bind_int(s, 23, delay);
-	}
-	if (iv->finished) {
-		if (iv->pair < 0) {
-			sqlite3_bind_int64(s, 11, iv->nr);
-			bind_name(s, 12, st->names.path, iv->path);
-			sqlite3_bind_int(s, 21,
-					 !!(iv->flags & ZF_FORCE_FLUSH));
-			sqlite3_bind_int(s, 22,
-					 !!(iv->flags & ZF_FORCE_BREAK));
-		}
-		sqlite3_bind_int64(s, 17, (int64_t)iv->end_ns);
-		sqlite3_bind_int64(s, 18, (int64_t)(iv->end_ns -
-						    iv->start_ns));
-	}
-	sqlite3_bind_int64(s, 16, (int64_t)iv->start_ns);
-	sqlite3_bind_int64(s, 19, (int64_t)iv->end_ns);
-	sqlite3_bind_text(s, 20, zap_end_name(iv->why), -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 24, iv->tainted);
-	sqlite3_bind_int(s, 25, iv->finished);
-	sqlite3_bind_int(s, 26, iv->migrated);
-	bind_name(s, 27, st->names.stage, iv->last_stage);
-	sqlite3_bind_int(s, 28, iv->nstages);
-	if (step(st, S_INTERVAL) < 0)
+	if (begin_txn(st) < 0)
 		return -1;
-	id = sqlite3_last_insert_rowid(st->db);
-
-	s = st->stmt[S_STAGE];
-	for (i = 0; i < iv->nstages; i++) {
-		const struct zap_stage *sg = &iv->stages[i];
-
-		sqlite3_bind_int64(s, 1, id);
-		bind_name(s, 2, st->names.stage, sg->stage);
-		sqlite3_bind_int(s, 3, i);
-		sqlite3_bind_int(s, 4, sg->cpu);
-		sqlite3_bind_int64(s, 5, (int64_t)sg->ts_ns);
-		sqlite3_bind_int64(s, 6, (int64_t)sg->since_prev_ns);
-		sqlite3_bind_int64(s, 7, sg->nr);
-		sqlite3_bind_int(s, 8, !!(sg->flags & ZF_DELAY_RMAP));
-		sqlite3_bind_int(s, 9, !!(sg->flags & ZF_FULL));
-		if (step(st, S_STAGE) < 0 || row(st) < 0)
-			return -1;
-	}
-	return row(st);
+	id = st->next_id++;
+	if (fill_iv(st, iv, comm, id, false, false) < 0 ||
+	    fill_stages(st, iv, id) < 0)
+		return -1;
+	return row(st, 1 + iv->nstages);
 }
 
 /**
@@ -591,6 +1128,8 @@ int store_range(struct store *st, const struct zap_range *r,
 {
 	sqlite3_stmt *s = st->stmt[S_RANGE];
 
+	if (begin_txn(st) < 0)
+		return -1;
 	sqlite3_bind_int64(s, 1, st->run_id);
 	sqlite3_bind_int(s, 2, r->cpu);
 	if (r->unlock_cpu >= 0)
@@ -617,9 +1156,9 @@ int store_range(struct store *st, const struct zap_range *r,
 	sqlite3_bind_text(s, 16, zap_end_name(r->why), -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 17, r->tainted);
 	sqlite3_bind_int(s, 18, r->finished);
-	if (step(st, S_RANGE) < 0)
+	if (step_clear(st, S_RANGE) < 0)
 		return -1;
-	return row(st);
+	return row(st, 1);
 }
 
 /**
@@ -638,6 +1177,8 @@ int store_lost(struct store *st, const char *buffer, int cpu, int64_t ts_ns,
 {
 	sqlite3_stmt *s = st->stmt[S_LOST];
 
+	if (begin_txn(st) < 0)
+		return -1;
 	sqlite3_bind_int64(s, 1, st->run_id);
 	bind_text(s, 2, buffer);
 	sqlite3_bind_int(s, 3, cpu);
@@ -646,9 +1187,9 @@ int store_lost(struct store *st, const char *buffer, int cpu, int64_t ts_ns,
 	if (count >= 0)
 		sqlite3_bind_int64(s, 5, count);
 	bind_text(s, 6, source);
-	if (step(st, S_LOST) < 0)
+	if (step_clear(st, S_LOST) < 0)
 		return -1;
-	return row(st);
+	return row(st, 1);
 }
 
 /**
@@ -664,6 +1205,8 @@ int store_orphan(struct store *st, const struct zap_orphan *o,
 {
 	sqlite3_stmt *s = st->stmt[S_ORPHAN];
 
+	if (begin_txn(st) < 0)
+		return -1;
 	sqlite3_bind_int64(s, 1, st->run_id);
 	bind_text(s, 2, o->name);
 	sqlite3_bind_int(s, 3, o->cpu);
@@ -672,9 +1215,9 @@ int store_orphan(struct store *st, const struct zap_orphan *o,
 	sqlite3_bind_int64(s, 6, (int64_t)o->ts_ns);
 	sqlite3_bind_int64(s, 7, (int64_t)o->mm);
 	sqlite3_bind_int64(s, 8, (int64_t)o->addr);
-	if (step(st, S_ORPHAN) < 0)
+	if (step_clear(st, S_ORPHAN) < 0)
 		return -1;
-	return row(st);
+	return row(st, 1);
 }
 
 /**
@@ -694,15 +1237,17 @@ int store_event_count(struct store *st, const char *buffer,
 {
 	sqlite3_stmt *s = st->stmt[S_COUNT];
 
+	if (begin_txn(st) < 0)
+		return -1;
 	sqlite3_bind_int64(s, 1, st->run_id);
 	bind_text(s, 2, buffer);
 	bind_text(s, 3, system);
 	bind_text(s, 4, event);
 	sqlite3_bind_int(s, 5, cpu);
 	sqlite3_bind_int64(s, 6, count);
-	if (step(st, S_COUNT) < 0)
+	if (step_clear(st, S_COUNT) < 0)
 		return -1;
-	return row(st);
+	return row(st, 1);
 }
 
 /**
@@ -717,12 +1262,41 @@ int store_stat(struct store *st, const char *name, int64_t value)
 {
 	sqlite3_stmt *s = st->stmt[S_STAT];
 
+	if (begin_txn(st) < 0)
+		return -1;
 	sqlite3_bind_int64(s, 1, st->run_id);
 	bind_text(s, 2, name);
 	sqlite3_bind_int64(s, 3, value);
-	if (step(st, S_STAT) < 0)
+	if (step_clear(st, S_STAT) < 0)
 		return -1;
-	return row(st);
+	return row(st, 1);
+}
+
+/*
+ * build_dur_index - a bulk run that dropped intervals_dur builds it:
+ * CREATE INDEX sorts in PMAs of the cache size. SQLite's in-memory merge
+ * sort walks linked lists, so PMAs larger than the CPU cache are several
+ * times slower: a small cache (and temp files, not temp_store = MEMORY)
+ * for the sort, then the cache size back.
+ */
+static int build_dur_index(struct store *st)
+{
+	int ret;
+
+	double t0 = mono_ms();
+
+	if (!st->dur_deferred)
+		return 0;
+	if (exec(st, "PRAGMA cache_size = " STORE_SORT_CACHE) < 0)
+		return -1;
+	ret = exec(st, DUR_INDEX_SQL);
+	if (exec(st, "PRAGMA cache_size = " STORE_CACHE) < 0)
+		ret = -1;
+	if (!ret)
+		st->dur_deferred = false;
+	log_debug("run %lld: intervals_dur built in %.0f ms",
+		  (long long)st->run_id, mono_ms() - t0);
+	return ret;
 }
 
 /**
@@ -736,8 +1310,13 @@ int store_stat(struct store *st, const char *name, int64_t value)
 int store_run_end(struct store *st, const struct run_end *re)
 {
 	sqlite3_stmt *s = NULL;
+	double t0 = mono_ms();
 	int ret = -1;
 
+	log_debug("run %lld: ending (%lld intervals)", (long long)st->run_id,
+		  (long long)st->run_rows);
+	if (begin_txn(st) < 0 || flush(st) < 0 || build_dur_index(st) < 0)
+		goto out;
 	if (sqlite3_prepare_v2(st->db, "UPDATE runs SET state = 'done',"
 			       " importer_pid = NULL, complete = ?2,"
 			       " first_ts = ?3, last_ts = ?4, events = ?5,"
@@ -754,12 +1333,21 @@ int store_run_end(struct store *st, const struct run_end *re)
 	sqlite3_bind_int64(s, 6, (int64_t)re->zap_events);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		goto out;
-	if (step(st, S_COMMIT) < 0)
+	if (commit_txn(st) < 0)
 		goto out;
-	st->in_txn = 0;
+	log_debug("run %lld: committed (%.0f ms)", (long long)st->run_id,
+		  mono_ms() - t0);
 	st->run_id = 0;
 	ret = 0;
+	if (st->bulk) {
+		/* as durable as a synchronous = NORMAL commit: the WAL holds
+		 * the whole run; checkpoint it (fsync) and shrink it */
+		bulk_off(st);
+		exec(st, "PRAGMA wal_checkpoint(TRUNCATE)");
+		log_debug("checkpointed (%.0f ms)", mono_ms() - t0);
+	}
 	exec(st, "PRAGMA optimize");
+	log_debug("run end: %.0f ms", mono_ms() - t0);
 out:
 	if (ret < 0) {
 		db_err(st, "cannot finish run");
@@ -775,63 +1363,39 @@ out:
  */
 void store_run_abort(struct store *st)
 {
-	sqlite3_stmt *d;
-	size_t j;
-
 	if (!st->run_id)
 		return;
-	if (st->in_txn)
+	st->niv = st->nsg = 0;
+	if (st->in_txn) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		strs_clear(st);	/* ids interned in it are gone */
+	}
 	st->in_txn = 0;
+	st->dur_deferred = false;
+	bulk_off(st);
 	if (exec(st, "BEGIN IMMEDIATE") < 0)
 		goto out;
-	for (j = 0; j < sizeof(delete_sql) / sizeof(delete_sql[0]); j++) {
-		if (sqlite3_prepare_v2(st->db, delete_sql[j], -1, &d,
-				       NULL) != SQLITE_OK)
-			break;
-		sqlite3_bind_int64(d, 1, st->run_id);
-		sqlite3_step(d);
-		sqlite3_finalize(d);
-	}
-	if (exec(st, "COMMIT") < 0)
+	/* committed interval rows of the run: ids in [first_id, last_id] */
+	if (delete_run(st, st->run_id, st->first_id ? st->first_id : 1,
+		       st->first_id ? st->last_id : 0) < 0 ||
+	    exec(st, "COMMIT") < 0)
 		exec(st, "ROLLBACK");
 out:
 	st->run_id = 0;
 }
 
 /**
- * store_commit() - commit what the open run wrote so far (live source)
+ * store_commit() - commit what the open run wrote so far (live source);
+ * a bulk run commits once, in store_run_end(): no-op
  * @st: store with an open run
  *
  * Return: 0 or -1.
  */
 int store_commit(struct store *st)
 {
-	if (!st->in_txn)
+	if (st->bulk)
 		return 0;
-	st->rows = 0;
-	if (step(st, S_COMMIT) < 0)
-		return -1;
-	return step(st, S_BEGIN);
-}
-
-/* exec_id - run @sql with ?1 = @a, ?2 = @b; -1 on error */
-static int exec_id(struct store *st, const char *sql, int64_t a, int64_t b)
-{
-	sqlite3_stmt *s;
-	int ret;
-
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		db_err(st, "cannot prepare statement");
-		return -1;
-	}
-	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b);
-	ret = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (ret)
-		db_err(st, "write failed");
-	sqlite3_finalize(s);
-	return ret;
+	return commit_txn(st);
 }
 
 /**
@@ -847,16 +1411,13 @@ static int exec_id(struct store *st, const char *sql, int64_t a, int64_t b)
 int store_interval_open(struct store *st, const struct zap_interval *iv,
 			const char *comm, int64_t *id)
 {
-	struct zap_interval o = *iv;
-
-	o.finished = false;
-	o.tainted = false;
-	if (store_interval(st, &o, comm) < 0)
+	if (begin_txn(st) < 0)
 		return -1;
-	/* stages are WITHOUT ROWID: the last rowid is the interval's */
-	*id = sqlite3_last_insert_rowid(st->db);
-	return exec_id(st, "UPDATE intervals SET end_reason = 'open',"
-		       " end_ns = NULL WHERE id = ?1", *id, 0);
+	*id = st->next_id++;
+	if (fill_iv(st, iv, comm, *id, true, false) < 0 ||
+	    fill_stages(st, iv, *id) < 0 || flush(st) < 0)
+		return -1;
+	return row(st, 1 + iv->nstages);
 }
 
 /**
@@ -872,17 +1433,13 @@ int store_interval_open(struct store *st, const struct zap_interval *iv,
 int store_interval_close(struct store *st, int64_t id,
 			 const struct zap_interval *iv, const char *comm)
 {
-	int64_t nid;
-
-	if (exec_id(st, "DELETE FROM stages WHERE interval_id = ?1", id,
+	if (begin_txn(st) < 0 || flush(st) < 0 ||
+	    exec_id(st, "DELETE FROM stages WHERE interval_id = ?1", id,
 		    0) < 0 ||
-	    exec_id(st, "DELETE FROM intervals WHERE id = ?1", id, 0) < 0 ||
-	    store_interval(st, iv, comm) < 0)
+	    exec_id(st, "DELETE FROM interval_rows WHERE id = ?1", id, 0) < 0)
 		return -1;
-	nid = sqlite3_last_insert_rowid(st->db);
-	if (exec_id(st, "UPDATE stages SET interval_id = ?1"
-		    " WHERE interval_id = ?2", id, nid) < 0)
+	if (fill_iv(st, iv, comm, id, false, true) < 0 ||
+	    fill_stages(st, iv, id) < 0 || flush(st) < 0)
 		return -1;
-	return exec_id(st, "UPDATE intervals SET id = ?1 WHERE id = ?2", id,
-		       nid);
+	return row(st, 1 + iv->nstages);
 }

@@ -9,12 +9,18 @@
  *  - all SQL with values goes through prepared statements, prepared once
  *    per store and reused;
  *  - a run is written between store_run_begin() and store_run_end() or
- *    store_run_abort(); rows are committed in batches of STORE_BATCH, the
- *    run row says state = 'importing' until store_run_end() flips it to
- *    'done' in the last transaction. store_run_abort() deletes the run's
- *    rows; a run left 'importing' by a dead process is deleted by the next
- *    store_open() for writing. So after any zapd exit there is no partial
- *    run in the database.
+ *    store_run_abort(); the run row is committed first with state =
+ *    'importing', store_run_end() flips it to 'done' in the last
+ *    transaction. A bulk run (import) writes everything else in ONE
+ *    transaction (no fsync until its final COMMIT; intervals_dur may be
+ *    dropped and rebuilt inside it); a live run commits with
+ *    store_commit() and at least every STORE_BATCH rows.
+ *    store_run_abort() deletes the run's rows; a run left 'importing' by a
+ *    dead process is deleted by the next store_open() for writing. So
+ *    after any zapd exit there is no partial run in the database.
+ *  - one thread at a time uses a store (opened SQLITE_OPEN_NOMUTEX).
+ *  - interval rows are queued and written 32 per INSERT; their ids are
+ *    assigned by the store inside its write transaction (BEGIN IMMEDIATE).
  */
 #ifndef ZAPD_STORE_H
 #define ZAPD_STORE_H
@@ -24,7 +30,7 @@
 
 #include "engine.h"
 
-#define STORE_BATCH	50000	/* rows per transaction during a run */
+#define STORE_BATCH	50000	/* live: rows per transaction at most */
 #define ZAP_NAMES_MAX	16
 
 struct store;
@@ -46,6 +52,7 @@ struct run_info {
 	const char	*host;
 	const char	*clock;
 	const char	*buffers;
+	bool		bulk;		/* one transaction for the run (import) */
 };
 
 /* struct run_end - what is known when it ends */

@@ -106,12 +106,15 @@ no_instance() {
 start_workload() {
 	WL_GO=$T/go.$tap_n.$$
 	rm -f "$WL_GO" && mkfifo "$WL_GO"
-	"$MUNMAP_N" "$@" --wait < "$WL_GO" > "$T/wl.pid" &
+	# a new pid file per workload: with one reused file, the previous
+	# workload's pid (or the truncated file) could be read
+	WL_PIDF=$T/wl.$tap_n.$$.pid
+	"$MUNMAP_N" "$@" --wait < "$WL_GO" > "$WL_PIDF" &
 	WL_BG=$!
 	bg_pids="$bg_pids $WL_BG"
 	exec 9> "$WL_GO"	# open the writer: munmap-n's read blocks
-	wait_for 5 test -s "$T/wl.pid"
-	WL_PID=$(cat "$T/wl.pid")
+	wait_for 5 test -s "$WL_PIDF"
+	WL_PID=$(cat "$WL_PIDF")
 }
 
 # go_workload - let the workload run and wait until it exits
