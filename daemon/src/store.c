@@ -118,6 +118,12 @@ struct qrow {
 	char		num[16];	/* stage name fallback: the number */
 };
 
+/* struct shadow - what a row statement's parameter holds (bind_int) */
+struct shadow {
+	int64_t		v;
+	uint8_t		state;		/* 0 unknown, 1 NULL, 2 integer v */
+};
+
 /* struct istr - an interned string (strings.id), open addressing */
 struct istr {
 	char		*s;
@@ -129,6 +135,7 @@ struct store {
 	sqlite3			*db;
 	char			*path;
 	sqlite3_stmt		*stmt[S_NR];
+	struct shadow		*shadow[S_NR];	/* row statements' bindings */
 	int64_t			run_id;		/* 0: no run open */
 	bool			bulk;		/* one transaction (import) */
 	int			in_txn;
@@ -147,6 +154,8 @@ struct store {
 	int64_t			path_id[ZAP_NAMES_MAX];
 	int64_t			stage_id[ZAP_NAMES_MAX];
 	int64_t			kind_id;	/* last kind interned */
+	int64_t			comm_id;	/* last comm interned, 0: none */
+	char			comm_last[64];
 	const char		*kind_ptr;
 	struct zap_names	names;
 };
@@ -390,6 +399,17 @@ static int prepare_all(struct store *st)
 	}
 	free(multi[S_IVN]);
 	free(multi[S_SGN]);
+	for (i = 0; i < S_NR && !ret; i++) {
+		if (i != S_IV1 && i != S_IVN && i != S_IVID && i != S_SG1 &&
+		    i != S_SGN)
+			continue;
+		st->shadow[i] = calloc(sqlite3_bind_parameter_count(
+					st->stmt[i]), sizeof(struct shadow));
+		if (!st->shadow[i]) {
+			log_warnx("out of memory");
+			ret = -1;
+		}
+	}
 	return ret;
 }
 
@@ -403,6 +423,7 @@ static void strs_clear(struct store *st)
 	if (st->strs)
 		memset(st->strs, 0, st->strcap * sizeof(*st->strs));
 	st->nstrs = 0;
+	st->comm_id = 0;
 	memset(st->path_id, 0, sizeof(st->path_id));
 	memset(st->stage_id, 0, sizeof(st->stage_id));
 	st->kind_ptr = NULL;
@@ -464,7 +485,8 @@ struct store *store_open(const char *path, enum store_mode mode)
 		if (exec(st, "PRAGMA journal_mode = WAL") < 0 ||
 		    exec(st, "PRAGMA synchronous = NORMAL") < 0 ||
 		    exec(st, "PRAGMA cache_size = " STORE_CACHE) < 0 ||
-		    exec(st, "PRAGMA journal_size_limit = 67108864") < 0)
+		    exec(st, "PRAGMA journal_size_limit = 67108864") < 0 ||
+		    exec(st, "PRAGMA secure_delete = OFF") < 0)
 			goto fail;
 	}
 	if (migrate(st, v, mode == STORE_RW) < 0)
@@ -493,8 +515,10 @@ void store_close(struct store *st)
 		return;
 	if (st->run_id)
 		store_run_abort(st);
-	for (i = 0; i < S_NR; i++)
+	for (i = 0; i < S_NR; i++) {
 		sqlite3_finalize(st->stmt[i]);
+		free(st->shadow[i]);
+	}
 	strs_clear(st);
 	free(st->strs);
 	sqlite3_close(st->db);
@@ -704,19 +728,46 @@ static int64_t name_id(struct store *st, const char *const *names,
 	return id;
 }
 
-/* bind_row - bind columns @first.. of queued row @r at offset @base */
-static void bind_row(sqlite3_stmt *s, int base, const struct qrow *r,
-		     int first, int ncols, int textcol)
+/*
+ * Bound values stay bound across sqlite3_reset() (and a re-prepare), and
+ * binding costs SQLite more than the INSERT's own work per column: the
+ * integers each parameter of a row statement holds are remembered, and a
+ * parameter is bound again only when its value changes (run_id, kind,
+ * cpu, pid, comm, mm, path, flags... repeat from row to row).
+ */
+/* bind_int - bind @v (or NULL) to parameter @i unless it already holds it */
+static inline void bind_int(sqlite3_stmt *s, struct shadow *sh, int i,
+			    bool null, int64_t v)
 {
+	struct shadow *x = &sh[i - 1];
+
+	if (null) {
+		if (x->state != 1)
+			sqlite3_bind_null(s, i);
+		x->state = 1;
+		return;
+	}
+	if (x->state != 2 || x->v != v)
+		sqlite3_bind_int64(s, i, v);
+	x->state = 2;
+	x->v = v;
+}
+
+/* bind_row - bind columns @first.. of queued row @r at offset @base */
+static void bind_row(struct store *st, int which, int base,
+		     const struct qrow *r, int first, int ncols, int textcol)
+{
+	sqlite3_stmt *s = st->stmt[which];
+	struct shadow *sh = st->shadow[which];
 	int c, i = base + 1;
 
 	for (c = first; c < ncols; c++, i++) {
-		if (r->null & (1u << c))
-			sqlite3_bind_null(s, i);
-		else if (c == textcol)
+		if (c == textcol) {
 			sqlite3_bind_text(s, i, r->text, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_int64(s, i, r->v[c]);
+			sh[i - 1].state = 0;
+		} else {
+			bind_int(s, sh, i, r->null & (1u << c), r->v[c]);
+		}
 	}
 }
 
@@ -730,12 +781,12 @@ static int flush_rows(struct store *st, struct qrow *q, int *n, int s1,
 	if (*n == STORE_ROWS) {
 		s = st->stmt[sn];
 		for (i = 0; i < *n; i++)
-			bind_row(s, i * ncols, &q[i], 0, ncols, textcol);
+			bind_row(st, sn, i * ncols, &q[i], 0, ncols, textcol);
 		ret = step(st, s);
 	} else {
 		s = st->stmt[s1];
 		for (i = 0; i < *n && !ret; i++) {
-			bind_row(s, 0, &q[i], 0, ncols, textcol);
+			bind_row(st, s1, 0, &q[i], 0, ncols, textcol);
 			ret = step(st, s);
 		}
 	}
@@ -771,7 +822,8 @@ static int write_iv(struct store *st)
 	if (n == STORE_ROWS && i == n) {
 		s = st->stmt[S_IVN];
 		for (i = 0; i < n; i++)
-			bind_row(s, i * nc, &st->iv[i], 1, IV_COLS, -1);
+			bind_row(st, S_IVN, i * nc, &st->iv[i], 1, IV_COLS,
+				 -1);
 		if (step(st, s) < 0)
 			return -1;
 		return appended(st, st->iv[n - 1].v[0]);
@@ -780,7 +832,8 @@ static int write_iv(struct store *st)
 		const struct qrow *r = &st->iv[i];
 
 		s = st->stmt[r->own_id ? S_IVID : S_IV1];
-		bind_row(s, 0, r, r->own_id ? 0 : 1, IV_COLS, -1);
+		bind_row(st, r->own_id ? S_IVID : S_IV1, 0, r,
+			 r->own_id ? 0 : 1, IV_COLS, -1);
 		ret = step(st, s);
 		if (!ret && !r->own_id)
 			ret = appended(st, r->v[0]);
@@ -986,8 +1039,13 @@ static int fill_iv(struct store *st, const struct zap_interval *iv,
 		st->kind_ptr = iv->kind;
 	}
 	kind = st->kind_id;
-	if (comm)
+	if (comm && st->comm_id && !strcmp(comm, st->comm_last)) {
+		cid = st->comm_id;	/* the same task as last time */
+	} else if (comm) {
 		cid = intern(st, comm);
+		snprintf(st->comm_last, sizeof(st->comm_last), "%s", comm);
+		st->comm_id = strlen(comm) < sizeof(st->comm_last) ? cid : 0;
+	}
 	if (!open && iv->finished && iv->pair < 0 && iv->path >= 0)
 		path = name_id(st, st->names.path, st->path_id, iv->path);
 	if (iv->last_stage >= 0)
