@@ -10,6 +10,7 @@
  * transaction runs with synchronous=OFF until its final COMMIT.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -493,7 +494,10 @@ struct store *store_open(const char *path, enum store_mode mode)
 		goto fail;
 	if (mode == STORE_RO)
 		return st;
-	if (keep_stale_live(st) < 0 || reap_stale(st) < 0)
+	/* a bulk import that died between its two commits left its rows
+	 * (reaped here) and no intervals_dur (built again here) */
+	if (keep_stale_live(st) < 0 || reap_stale(st) < 0 ||
+	    exec(st, DUR_INDEX_SQL) < 0)
 		goto fail;
 	if (prepare_all(st) < 0)
 		goto fail;
@@ -1357,6 +1361,55 @@ static int build_dur_index(struct store *st)
 	return ret;
 }
 
+/* struct ckpt - a PASSIVE checkpoint on its own connection and thread */
+struct ckpt {
+	pthread_t	th;
+	const char	*path;
+	double		ms;
+	bool		started;
+};
+
+static void *ckpt_main(void *arg)
+{
+	struct ckpt *ck = arg;
+	double t0 = mono_ms();
+	sqlite3 *db = NULL;
+
+	int rc, nlog = -1, nck = -1;
+
+	rc = sqlite3_open_v2(ck->path, &db, SQLITE_OPEN_READWRITE |
+			     SQLITE_OPEN_NOMUTEX, NULL);
+	/* a new connection is in WAL mode once it has read the database */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "PRAGMA journal_mode", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_wal_checkpoint_v2(db, NULL,
+					       SQLITE_CHECKPOINT_PASSIVE,
+					       &nlog, &nck);
+	if (rc != SQLITE_OK)
+		log_debug("background checkpoint: %s", db ?
+			  sqlite3_errmsg(db) : "out of memory");
+	sqlite3_close(db);
+	ck->ms = mono_ms() - t0;
+	return NULL;
+}
+
+/* ckpt_start - checkpoint what is committed, in the background */
+static void ckpt_start(struct ckpt *ck, const char *path)
+{
+	ck->path = path;
+	ck->started = !pthread_create(&ck->th, NULL, ckpt_main, ck);
+}
+
+static void ckpt_join(struct ckpt *ck)
+{
+	if (!ck->started)
+		return;
+	pthread_join(ck->th, NULL);
+	ck->started = false;
+	log_debug("background checkpoint: %.0f ms", ck->ms);
+}
+
 /**
  * store_run_end() - finish the run: fill in its totals, state = 'done',
  * commit
@@ -1367,14 +1420,28 @@ static int build_dur_index(struct store *st)
  */
 int store_run_end(struct store *st, const struct run_end *re)
 {
+	struct ckpt ck = { .started = false };
 	sqlite3_stmt *s = NULL;
 	double t0 = mono_ms();
 	int ret = -1;
 
 	log_debug("run %lld: ending (%lld intervals)", (long long)st->run_id,
 		  (long long)st->run_rows);
-	if (begin_txn(st) < 0 || flush(st) < 0 || build_dur_index(st) < 0)
+	if (begin_txn(st) < 0 || flush(st) < 0)
 		goto out;
+	if (st->dur_deferred) {
+		/*
+		 * The rows first, without intervals_dur (the run is still
+		 * 'importing': a crash now is reaped like any, and the next
+		 * writer builds a missing intervals_dur). Another connection
+		 * checkpoints them while this one sorts the index.
+		 */
+		if (commit_txn(st) < 0)
+			goto out;
+		ckpt_start(&ck, st->path);
+		if (begin_txn(st) < 0 || build_dur_index(st) < 0)
+			goto out;
+	}
 	if (sqlite3_prepare_v2(st->db, "UPDATE runs SET state = 'done',"
 			       " importer_pid = NULL, complete = ?2,"
 			       " first_ts = ?3, last_ts = ?4, events = ?5,"
@@ -1393,6 +1460,7 @@ int store_run_end(struct store *st, const struct run_end *re)
 		goto out;
 	if (commit_txn(st) < 0)
 		goto out;
+	ckpt_join(&ck);
 	log_debug("run %lld: committed (%.0f ms)", (long long)st->run_id,
 		  mono_ms() - t0);
 	st->run_id = 0;
@@ -1407,6 +1475,7 @@ int store_run_end(struct store *st, const struct run_end *re)
 	exec(st, "PRAGMA optimize");
 	log_debug("run end: %.0f ms", mono_ms() - t0);
 out:
+	ckpt_join(&ck);
 	if (ret < 0) {
 		db_err(st, "cannot finish run");
 		store_run_abort(st);
@@ -1433,10 +1502,11 @@ void store_run_abort(struct store *st)
 	bulk_off(st);
 	if (exec(st, "BEGIN IMMEDIATE") < 0)
 		goto out;
-	/* committed interval rows of the run: ids in [first_id, last_id] */
+	/* committed interval rows of the run: ids in [first_id, last_id];
+	 * intervals_dur is missing if it failed after its rows' commit */
 	if (delete_run(st, st->run_id, st->first_id ? st->first_id : 1,
 		       st->first_id ? st->last_id : 0) < 0 ||
-	    exec(st, "COMMIT") < 0)
+	    exec(st, DUR_INDEX_SQL) < 0 || exec(st, "COMMIT") < 0)
 		exec(st, "ROLLBACK");
 out:
 	st->run_id = 0;

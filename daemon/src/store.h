@@ -11,13 +11,17 @@
  *  - a run is written between store_run_begin() and store_run_end() or
  *    store_run_abort(); the run row is committed first with state =
  *    'importing', store_run_end() flips it to 'done' in the last
- *    transaction. A bulk run (import) writes everything else in ONE
- *    transaction (no fsync until its final COMMIT; intervals_dur may be
- *    dropped and rebuilt inside it); a live run commits with
- *    store_commit() and at least every STORE_BATCH rows.
+ *    transaction. A bulk run (import) writes everything else in one
+ *    transaction with synchronous = OFF; when it dropped intervals_dur
+ *    (a big run: one sort beats random inserts) its rows are committed
+ *    first, still 'importing', and checkpointed by a second connection
+ *    while the index is rebuilt in the last transaction. A live run
+ *    commits with store_commit() and at least every STORE_BATCH rows.
  *    store_run_abort() deletes the run's rows; a run left 'importing' by a
- *    dead process is deleted by the next store_open() for writing. So
- *    after any zapd exit there is no partial run in the database.
+ *    dead process is deleted (and a missing intervals_dur rebuilt) by the
+ *    next store_open() for writing. So after any zapd exit there is no
+ *    partial run in the database.
+ *  - a run's interval rows have ids in [runs.first_id, runs.last_id].
  *  - one thread at a time uses a store (opened SQLITE_OPEN_NOMUTEX).
  *  - interval rows are queued and written 32 per INSERT; their ids are
  *    assigned by the store inside its write transaction (BEGIN IMMEDIATE).

@@ -1,0 +1,162 @@
+#!/bin/sh
+# schema.t - schema migrations and the bulk import's commit protocol:
+# a database written by schema 001 migrates (every intervals/stages value
+# the same through the view), the intervals view accepts INSERT/DELETE,
+# the canned queries use their indexes (EXPLAIN QUERY PLAN), and a bulk
+# import that fails or dies between its two commits leaves no rows and
+# an intervals_dur index behind.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/import/lib.sh
+
+nmig=$(ls schema/*.sql | wc -l)
+DAT=tests/data/munmap-4k.dat
+if [ ! -r $DAT ]; then
+	echo "1..0 # SKIP no fixture $DAT"
+	exit 0
+fi
+
+# --- a schema 001 database, as zapd 0.1 wrote it ---------------------------
+sqlite3 $T/old.db < schema/001-initial.sql
+sqlite3 $T/old.db <<'EOF'
+PRAGMA user_version = 1;
+INSERT INTO runs (id, source, path, hash, state, complete, events)
+	VALUES (1, 'file', 'a.dat', 'h1', 'done', 1, 20),
+	       (2, 'live', '/sys/kernel/tracing/instances/zapd', NULL,
+		'done', 0, 9);
+-- zap: finished with stages, eof, lost (tainted), restart, mismatch,
+-- extreme values; generic pairs: finished and a live 'open' row
+INSERT INTO intervals VALUES
+ (1, 1, 'zap', 0, 1, 100, 'a.out', -131391634104320, 140737488355328,
+  12345, 16, 16, 'batch', 1, 4, 1, 1000, 1500, 500, 1500, 'done', 1, 0, 1,
+  0, 1, 1, 'tlb', 3),
+ (2, 1, 'zap', 1, NULL, 101, NULL, -131391634104320, 4096, 7, 1, NULL,
+  NULL, 0, 0, 1, 2000, NULL, NULL, 9000, 'eof', NULL, NULL, NULL, 0, 0, 0,
+  NULL, 0),
+ (3, 1, 'zap', 1, NULL, 101, 'b', -5, 8192, 8, 1, NULL, NULL, 1, 0, 0,
+  3000, NULL, NULL, 3500, 'lost', NULL, NULL, 0, 1, 0, 0, 'rmap', 2),
+ (4, 1, 'zap', 0, NULL, 102, 'c', 1, 2, 3, 4294967295, NULL, NULL, 1, 255,
+  1, 4000, NULL, NULL, 4100, 'restart', NULL, NULL, NULL, 0, 0, 0, NULL, 0),
+ (5, 1, 'zap', 0, 1, 102, 'c', 1, 2, 3, 1, -1, 'nopage', 0, 0, 0, 5000,
+  5001, 1, 5001, 'done', 0, 1, NULL, 0, 1, 1, NULL, 0),
+ (6, 1, 'zap', 0, NULL, 103, 'c', 1, 2, 3, 1, NULL, NULL, 0, 0, 0, 6000,
+  NULL, NULL, 6200, 'mismatch', NULL, NULL, NULL, 0, 0, 0, NULL, 0),
+ (7, 2, 'sys_enter_munmap', 1, 0, 200, 'munmap-n', NULL, NULL, NULL, NULL,
+  NULL, NULL, NULL, NULL, NULL, 7000, 7700, 700, 7700, 'done', NULL, NULL,
+  NULL, 0, 1, 1, NULL, 0),
+ (8, 2, 'sys_enter_clock_nanosleep', 0, NULL, 201, NULL, NULL, NULL, NULL,
+  NULL, NULL, NULL, NULL, NULL, NULL, 8000, NULL, NULL, NULL, 'open', NULL,
+  NULL, NULL, 0, 0, 0, NULL, 0);
+INSERT INTO stages VALUES
+ (1, 'cleared', 0, 0, 1100, 100, 16, 1, 0),
+ (1, 'rmap', 1, 0, 1200, 100, 16, 1, 0),
+ (1, 'tlb', 2, 1, 1300, 100, 16, 0, 1),
+ (3, 'cleared', 0, 1, 3100, 100, 1, 0, 0),
+ (3, '7', 1, 1, 3200, 100, 1, 0, 0);
+EOF
+snap() {	# snap DB - every column of the old runs' rows, typed (JSON)
+	sqlite3 -json "$1" "SELECT * FROM intervals WHERE run_id <= 2
+			    ORDER BY id"
+	sqlite3 -json "$1" "SELECT * FROM stages WHERE interval_id <= 8
+			    ORDER BY interval_id, seq"
+}
+snap $T/old.db > $T/before
+cp $T/old.db $T/keep.db
+
+"$ZAPD" import $DAT --db $T/old.db > $T/out 2> $T/err
+is $? 0 "001 database: import migrates it (exit 0)"
+is "$(cat $T/err)" "" "001 database: nothing on stderr"
+is "$(sqlite3 $T/old.db 'PRAGMA user_version')" "$nmig" "user_version = $nmig"
+snap $T/old.db > $T/after
+cmp -s $T/before $T/after
+r=$?
+ok $r "001 rows: every intervals and stages value (and type) unchanged"
+[ $r -eq 0 ] || diff $T/before $T/after | head -10 | sed 's/^/# /'
+is "$(sqlite3 $T/old.db "SELECT type FROM sqlite_schema
+			 WHERE name = 'intervals'")" view "intervals is a view"
+is "$(sqlite3 $T/old.db "SELECT group_concat(id || ':' || first_id || '-'
+			 || last_id) FROM runs WHERE id <= 2")" "1:1-6,2:7-8" \
+   "runs.first_id/last_id set for the old runs"
+is "$(sqlite3 $T/old.db "SELECT count(*) FROM intervals WHERE run_id = 3
+			 AND id BETWEEN (SELECT first_id FROM runs WHERE id = 3)
+			 AND (SELECT last_id FROM runs WHERE id = 3)")" \
+   "$(sqlite3 $T/old.db "SELECT count(*) FROM intervals WHERE run_id = 3")" \
+   "the new run's rows are inside its id range"
+integrity $T/old.db
+is "$(sqlite3 $T/old.db 'PRAGMA foreign_key_check')" "" "foreign_key_check clean"
+
+# the view takes INSERT and DELETE like 001's table did
+sqlite3 $T/keep.db < schema/002-compact-intervals.sql
+sqlite3 $T/keep.db "INSERT INTO intervals (run_id, kind, cpu, pid, comm,
+	start_ns, done_ns, end_reason, finished, nr, path, max_nr)
+	VALUES (1, 'zap', 3, 9, 'new', 100, 150, 'done', 1, 2, 'small', 8)" \
+	2> $T/err
+is "$(cat $T/err)" "" "INSERT INTO intervals (view) works"
+is "$(sqlite3 $T/keep.db "SELECT kind, cpu, pid, comm, dur_ns, end_ns,
+	path, max_nr, anon, tainted, nstages FROM intervals WHERE comm = 'new'")" \
+   "zap|3|9|new|50|150|small|8|0|0|0" "inserted row reads back"
+sqlite3 $T/keep.db "INSERT INTO intervals (run_id, kind, cpu, pid, start_ns,
+	end_reason, finished) VALUES (1, 'zap', 0, 1, 1, 'bogus', 0)" 2> $T/err
+grep -q "bad end_reason" $T/err
+ok $? "INSERT with an unknown end_reason is refused"
+sqlite3 $T/keep.db "DELETE FROM intervals WHERE id = 1"
+is "$(sqlite3 $T/keep.db "SELECT count(*) FROM intervals WHERE id = 1") \
+$(sqlite3 $T/keep.db "SELECT count(*) FROM stages WHERE interval_id = 1")" \
+   "0 0" "DELETE FROM intervals removes the row and its stages"
+
+# --- the canned queries use their indexes -----------------------------------
+plan() {	# plan QUERY - EXPLAIN QUERY PLAN of queries/QUERY.sql, :n = 10
+	sqlite3 $T/old.db "EXPLAIN QUERY PLAN $(grep -v '^--' queries/$1.sql |
+		sed 's/coalesce(:n, [0-9]*)/10/')"
+}
+for q in slowest:intervals_dur stages:intervals_dur hung:intervals_unfinished \
+	 tainted:intervals_unfinished lock-wait:ranges_wait; do
+	plan ${q%%:*} > $T/plan
+	grep -q "USING INDEX ${q#*:}" $T/plan
+	ok $? "${q%%:*}: uses index ${q#*:}"
+	grep -q "SCAN t$\|SCAN t \|SCAN interval_rows" $T/plan
+	[ $? -ne 0 ]
+	ok $? "${q%%:*}: no full scan of the intervals"
+done
+
+# --- bulk import: a failure after its rows were committed ------------------
+# (a fresh database: the run is big relative to the table, so
+# intervals_dur is dropped, the rows committed, then the index rebuilt)
+cat schema/*.sql | sqlite3 $T/b.db
+sqlite3 $T/b.db "PRAGMA user_version = $nmig; PRAGMA journal_mode = WAL;
+	CREATE TRIGGER boom BEFORE UPDATE OF state ON runs
+	WHEN NEW.state = 'done' BEGIN SELECT RAISE(ABORT, 'simulated'); END" \
+	> /dev/null
+"$ZAPD" -vv import $DAT --db $T/b.db > /dev/null 2> $T/err
+rc=$?
+[ $rc -ne 0 ]
+ok $? "failure at the last commit: non-zero exit ($rc)"
+grep -q "building intervals_dur at the end" $T/err
+ok $? "... after the run's rows were committed without intervals_dur"
+is "$(sqlite3 $T/b.db "SELECT count(*) FROM runs") \
+$(sqlite3 $T/b.db "SELECT count(*) FROM interval_rows")" "0 0" \
+   "... no run, no rows left"
+is "$(sqlite3 $T/b.db "SELECT count(*) FROM sqlite_schema
+			WHERE name = 'intervals_dur'")" 1 "... intervals_dur is back"
+integrity $T/b.db
+
+# a bulk import killed between its two commits: rows committed, run
+# 'importing', no intervals_dur; the next writer reaps the run, rebuilds
+sqlite3 $T/b.db "DROP TRIGGER boom; DROP INDEX intervals_dur;
+	INSERT INTO runs (id, source, hash, state, importer_pid, first_id,
+	last_id) VALUES (5, 'file', 'dead', 'importing', 2147483646, 1, 2);
+	INSERT INTO intervals (id, run_id, kind, cpu, pid, start_ns, dur_ns,
+	end_reason, finished) VALUES (1, 5, 'zap', 0, 1, 1, 5, 'done', 1),
+	(2, 5, 'zap', 0, 1, 9, 5, 'done', 1)"
+"$ZAPD" import $DAT --db $T/b.db > /dev/null 2> $T/err
+is $? 0 "import after one killed between its commits: exit 0"
+grep -q "deleting run 5" $T/err
+ok $? "... the dead run is reaped"
+is "$(sqlite3 $T/b.db "SELECT count(*) FROM intervals WHERE run_id = 5")" 0 \
+   "... its rows are gone"
+is "$(sqlite3 $T/b.db "SELECT count(*) FROM sqlite_schema
+			WHERE name = 'intervals_dur'")" 1 "... intervals_dur rebuilt"
+is "$(sqlite3 $T/b.db "SELECT count(*) FROM runs WHERE state = 'done'")" 1 \
+   "... and the new run is done"
+integrity $T/b.db
+
+done_testing
