@@ -7,7 +7,8 @@ ZAPD_PKG_CFLAGS	 = $(shell pkg-config --cflags $(ZAPD_PKGS))
 ZAPD_PKG_LIBS	 = $(shell pkg-config --libs $(ZAPD_PKGS))
 ZAPD_CFLAGS	 = $(CFLAGS) -Idaemon/src $(ZAPD_PKG_CFLAGS)
 
-ZAPD_SRCS	:= zapd.c log.c engine.c store.c sink.c import.c query.c live.c
+ZAPD_SRCS	:= zapd.c log.c engine.c store.c sink.c decode.c import.c query.c \
+		   live.c
 ZAPD_OBJS	:= $(addprefix $(BUILD)/daemon/,$(ZAPD_SRCS:.c=.o)) \
 		   $(BUILD)/daemon/embed.o
 ZAPD_HDRS	:= $(wildcard daemon/src/*.h)

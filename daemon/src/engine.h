@@ -80,6 +80,14 @@ enum zap_end {
 	ZAP_END_EOF,		/* still open at end of input: hung candidate */
 };
 
+/* struct zap_names - symbolic names of path and stage values (NULL: none;
+ * the sources fill it, the store writes them) */
+#define ZAP_NAMES_MAX	16
+struct zap_names {
+	const char	*path[ZAP_NAMES_MAX];
+	const char	*stage[ZAP_NAMES_MAX];
+};
+
 #define ZAP_MAX_STAGES	8
 
 /* struct zap_stage - one zap_present_folio_stage inside an interval */

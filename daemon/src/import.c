@@ -3,14 +3,15 @@
  * import.c - the trace.dat source: libtracecmd records -> struct zev.
  *
  * Owns: opening the file (top buffer and every instance buffer), the
- * per-event-id decoder cache, lost-event markers, the content hash, and the
- * adapter that forwards engine output to the store (adding comm names).
+ * per-event-id decoder cache (decoders from decode.c, shared with the
+ * live source), lost-event markers, the content hash, and the adapter
+ * that forwards engine output to the store (adding comm names).
  *
  * Invariants:
- *  - decoding is binary only: a struct tep_event and its struct
- *    tep_format_field pointers are resolved once per (buffer, event id);
- *    per record only tep_read_number_field() is called. No event is ever
- *    formatted to text.
+ *  - decoding is binary only (decode.c): a struct tep_event and its
+ *    struct tep_format_field pointers are resolved once per (buffer, event
+ *    id); per record only tep_read_number_field() is called. No event is
+ *    ever formatted to text.
  *  - a record's missed_events (set on the first record of a sub-buffer
  *    after a gap, -1 = count unknown) is fed to the engine as a ZEV_LOST
  *    on that CPU before the record itself.
@@ -34,6 +35,7 @@
 #include <trace-cmd.h>
 #include <event-parse.h>
 
+#include "decode.h"
 #include "engine.h"
 #include "import.h"
 #include "log.h"
@@ -48,67 +50,9 @@ int tracecmd_cpus(struct tracecmd_input *handle);
 
 #define MAX_BUFFERS	64
 
-/* targets a decoded field is written to */
-enum tgt {
-	T_NONE, T_MM, T_ADDR, T_PFN, T_MAXNR, T_NR, T_PATH, T_STAGE,
-	T_ORDER, T_END, T_KEY,
-	T_FLAG,		/* T_FLAG + n: flag bit n */
-};
-
-#define FLAGT(f)	(T_FLAG + __builtin_ctz(f))
-#define MAX_FIELDS	8
-
-/* struct field_spec - one field of a zap event and where it goes */
-struct field_spec {
-	const char	*name;
-	int		tgt;
-};
-
-/* struct zap_def - a zap event of docs/events.md */
-struct zap_def {
-	const char		*name;
-	enum zev_kind		kind;
-	struct field_spec	f[MAX_FIELDS];
-};
-
-static const struct zap_def zap_defs[] = {
-	{ "zap_present_ptes_start", ZEV_START, {
-		{ "mm", T_MM }, { "addr", T_ADDR }, { "pfn", T_PFN },
-		{ "max_nr", T_MAXNR }, { "page", FLAGT(ZF_PAGE) },
-		{ "anon", FLAGT(ZF_ANON) }, { "order", T_ORDER } } },
-	{ "zap_present_folio_stage", ZEV_STAGE, {
-		{ "mm", T_MM }, { "addr", T_ADDR }, { "nr", T_NR },
-		{ "stage", T_STAGE }, { "delay_rmap", FLAGT(ZF_DELAY_RMAP) },
-		{ "full", FLAGT(ZF_FULL) } } },
-	{ "zap_present_ptes_done", ZEV_DONE, {
-		{ "mm", T_MM }, { "addr", T_ADDR }, { "nr", T_NR },
-		{ "path", T_PATH }, { "force_flush", FLAGT(ZF_FORCE_FLUSH) },
-		{ "force_break", FLAGT(ZF_FORCE_BREAK) } } },
-	{ "zap_pte_lock", ZEV_LOCK, {
-		{ "mm", T_MM }, { "addr", T_ADDR }, { "end", T_END } } },
-	{ "zap_pte_locked", ZEV_LOCKED, {
-		{ "mm", T_MM }, { "addr", T_ADDR },
-		{ "mapped", FLAGT(ZF_MAPPED) } } },
-	{ "zap_pte_unlock", ZEV_UNLOCK, {
-		{ "mm", T_MM }, { "addr", T_ADDR }, { "end", T_END },
-		{ "force_flush", FLAGT(ZF_FORCE_FLUSH) },
-		{ "force_break", FLAGT(ZF_FORCE_BREAK) } } },
-};
-#define NR_ZAP_DEFS	(int)(sizeof(zap_defs) / sizeof(zap_defs[0]))
-
-/* documented fallbacks (docs/events.md) */
-static const char *const path_fallback[] = { "nopage", "skip", "small",
-					     "batch" };
-static const char *const stage_fallback[] = { "cleared", "rmap", "tlb" };
-
-/* struct evdec - decoder for one event id of one buffer */
-struct evdec {
-	struct tep_event	*ev;
-	int			kind;		/* enum zev_kind, or -1: count only */
-	int			pair;		/* ZEV_PAIR_*: engine pair id */
-	int			nf;
-	struct tep_format_field	*field[MAX_FIELDS];
-	int			tgt[MAX_FIELDS];
+/* struct bdec - decoder and per-CPU record counts of one event id */
+struct bdec {
+	struct evdec		d;
 	uint64_t		*count;		/* per CPU */
 	int			ncount;
 };
@@ -119,7 +63,7 @@ struct buf {
 	struct tep_handle	*tep;
 	const char		*name;		/* "" for the top buffer */
 	int			ncpus;
-	struct evdec		**dec;		/* by event id */
+	struct bdec		**dec;		/* by event id */
 	int			ndec;
 	struct imp		*imp;
 };
@@ -141,7 +85,6 @@ struct imp {
 	int			comm_pid;	/* last comm() lookup */
 	const char		*comm_last;
 	struct zap_names	names;
-	char			*names_mem[2 * ZAP_NAMES_MAX];
 };
 
 /* libtraceevent/libtracecmd diagnostics, captured (see tep_vprint) */
@@ -254,66 +197,6 @@ static int file_hash(int fd, off_t size, char *out, size_t outlen)
 	return 0;
 }
 
-/* sym_walk - find the __print_symbolic() table printing field @fname */
-static struct tep_print_flag_sym *sym_walk(struct tep_print_arg *arg,
-					   const char *fname)
-{
-	struct tep_print_flag_sym *s;
-
-	for (; arg; arg = arg->next) {
-		switch (arg->type) {
-		case TEP_PRINT_SYMBOL:
-			if (arg->symbol.field &&
-			    arg->symbol.field->type == TEP_PRINT_FIELD &&
-			    !strcmp(arg->symbol.field->field.name, fname))
-				return arg->symbol.symbols;
-			break;
-		case TEP_PRINT_OP:
-			s = sym_walk(arg->op.left, fname);
-			if (!s)
-				s = sym_walk(arg->op.right, fname);
-			if (s)
-				return s;
-			break;
-		case TEP_PRINT_TYPE:
-			s = sym_walk(arg->typecast.item, fname);
-			if (s)
-				return s;
-			break;
-		default:
-			break;
-		}
-	}
-	return NULL;
-}
-
-/* load_names - symbolic names of @fname from @ev's print format */
-static void load_names(struct imp *im, struct tep_event *ev,
-		       const char *fname, const char **names,
-		       const char *const *fallback, int nfallback, int slot)
-{
-	struct tep_print_flag_sym *s;
-	char *end;
-	int i, n = 0;
-
-	for (i = 0; i < nfallback; i++)
-		names[i] = fallback[i];
-	if (!ev)
-		return;
-	for (s = sym_walk(ev->print_fmt.args, fname); s; s = s->next) {
-		unsigned long v = strtoul(s->value, &end, 0);
-
-		if (*end || v >= ZAP_NAMES_MAX || !s->str)
-			continue;
-		names[v] = s->str;
-		n++;
-	}
-	(void)slot;
-	(void)im;
-	log_debug("%s.%s: %d symbolic names from the print format",
-		  ev->name, fname, n);
-}
-
 /* find_zap - the zap event @name in any buffer, or NULL */
 static struct tep_event *find_zap(struct imp *im, const char *name)
 {
@@ -328,17 +211,25 @@ static struct tep_event *find_zap(struct imp *im, const char *name)
 	return NULL;
 }
 
+/* zap_missing - dec_setup_zap() callback: a field the format lacks */
+static void zap_missing(void *arg, const struct dec_zap *z,
+			const char *field)
+{
+	log_warnx("zap:%s has no field '%s': read as 0", z->name, field);
+}
+
 /* make_dec - decoder for event id @id of buffer @b */
-static struct evdec *make_dec(struct buf *b, int id)
+static struct bdec *make_dec(struct buf *b, int id)
 {
 	struct imp *im = b->imp;
-	struct evdec *d;
-	const struct zap_def *z;
-	int i, j;
+	const struct dec_zap *z;
+	struct tep_event *ev;
+	struct bdec *bd;
+	int i;
 
 	if (id >= b->ndec) {
 		int n = id + 256;
-		struct evdec **nd = realloc(b->dec, n * sizeof(*nd));
+		struct bdec **nd = realloc(b->dec, n * sizeof(*nd));
 
 		if (!nd)
 			return NULL;
@@ -346,69 +237,48 @@ static struct evdec *make_dec(struct buf *b, int id)
 		b->dec = nd;
 		b->ndec = n;
 	}
-	d = calloc(1, sizeof(*d));
-	if (!d)
+	bd = calloc(1, sizeof(*bd));
+	if (!bd)
 		return NULL;
-	d->ncount = b->ncpus > 0 ? b->ncpus : 8;
-	d->count = calloc(d->ncount, sizeof(*d->count));
-	if (!d->count) {
-		free(d);
+	bd->ncount = b->ncpus > 0 ? b->ncpus : 8;
+	bd->count = calloc(bd->ncount, sizeof(*bd->count));
+	if (!bd->count) {
+		free(bd);
 		return NULL;
 	}
-	b->dec[id] = d;
-	d->kind = -1;
-	d->ev = tep_find_event(b->tep, id);
-	if (!d->ev)
-		return d;
-	if (!strcmp(d->ev->system, "zap")) {
-		for (i = 0; i < NR_ZAP_DEFS; i++) {
-			z = &zap_defs[i];
-			if (strcmp(d->ev->name, z->name))
-				continue;
-			d->kind = z->kind;
-			for (j = 0; j < MAX_FIELDS && z->f[j].name; j++) {
-				d->field[d->nf] = tep_find_field(d->ev,
-								 z->f[j].name);
-				if (!d->field[d->nf]) {
-					log_warnx("zap:%s has no field '%s'"
-						  ": read as 0", z->name,
-						  z->f[j].name);
-					continue;
-				}
-				d->tgt[d->nf++] = z->f[j].tgt;
-			}
-		}
-		return d;
+	b->dec[id] = bd;
+	ev = tep_find_event(b->tep, id);
+	dec_init(&bd->d, ev);
+	if (!ev)
+		return bd;
+	if (!strcmp(ev->system, "zap")) {
+		z = dec_find_zap(ev->name);
+		if (z)
+			dec_setup_zap(&bd->d, z, zap_missing, NULL);
+		return bd;
 	}
 	for (i = 0; i < im->o->npairs; i++) {
 		const struct pair_spec *ps = &im->o->pairs[i];
-		bool start = !strcmp(d->ev->system, ps->start_sys) &&
-			     !strcmp(d->ev->name, ps->start_ev);
-		bool end = !strcmp(d->ev->system, ps->end_sys) &&
-			   !strcmp(d->ev->name, ps->end_ev);
+		bool start = !strcmp(ev->system, ps->start_sys) &&
+			     !strcmp(ev->name, ps->start_ev);
+		bool end = !strcmp(ev->system, ps->end_sys) &&
+			   !strcmp(ev->name, ps->end_ev);
 
 		if (!start && !end)
 			continue;
-		d->kind = start ? ZEV_PAIR_START : ZEV_PAIR_END;
-		d->pair = im->pair_ids[i];
-		if (ps->key_field) {
-			d->field[0] = tep_find_any_field(d->ev, ps->key_field);
-			if (!d->field[0]) {
-				log_warnx("%s:%s has no field '%s'",
-					  d->ev->system, d->ev->name,
-					  ps->key_field);
-				return NULL;
-			}
-			d->tgt[0] = T_KEY;
-			d->nf = 1;
+		if (dec_setup_pair(&bd->d, !start, i, im->pair_ids[i],
+				   ps->key_field) < 0) {
+			log_warnx("%s:%s has no field '%s'", ev->system,
+				  ev->name, ps->key_field);
+			return NULL;
 		}
 		break;
 	}
-	return d;
+	return bd;
 }
 
 /* count_grow - make d->count hold @cpu */
-static int count_grow(struct evdec *d, int cpu)
+static int count_grow(struct bdec *d, int cpu)
 {
 	int n = cpu + 8;
 	uint64_t *c = realloc(d->count, n * sizeof(*c));
@@ -421,30 +291,15 @@ static int count_grow(struct evdec *d, int cpu)
 	return 0;
 }
 
-/* read_field - a number field, sign-extended if the field is signed */
-static uint64_t read_field(struct tep_format_field *f, void *data)
-{
-	unsigned long long v = 0;
-
-	if (tep_read_number_field(f, data, &v) < 0)
-		return 0;
-	if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8) {
-		int sh = 64 - 8 * f->size;
-
-		return (uint64_t)(((int64_t)(v << sh)) >> sh);
-	}
-	return v;
-}
-
 /* on_record - tracecmd_iterate_events_multi() callback */
 static int on_record(struct tracecmd_input *h, struct tep_record *rec,
 		     int cpu, void *data)
 {
 	struct buf *b = tracecmd_get_private(h);
 	struct imp *im = b->imp;
-	struct evdec *d;
+	struct bdec *d;
 	struct zev ev;
-	int id, i;
+	int id;
 
 	/* the multi iterator's @cpu is an index over all handles */
 	cpu = rec->cpu;
@@ -474,36 +329,10 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec,
 	if (cpu >= d->ncount && count_grow(d, cpu) < 0)
 		goto fail;
 	d->count[cpu]++;
-	if (d->kind < 0)
+	if (d->d.kind < 0)
 		return 0;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = d->kind;
-	ev.cpu = cpu;
-	ev.ts_ns = rec->ts;
-	ev.pid = tep_data_pid(b->tep, rec);
-	ev.key = (uint64_t)ev.pid;
-	ev.pair = d->pair;
-	for (i = 0; i < d->nf; i++) {
-		uint64_t v = read_field(d->field[i], rec->data);
-
-		switch (d->tgt[i]) {
-		case T_MM:	ev.mm = v; break;
-		case T_ADDR:	ev.addr = v; break;
-		case T_PFN:	ev.pfn = v; break;
-		case T_MAXNR:	ev.max_nr = (uint32_t)v; break;
-		case T_NR:	ev.nr = (int64_t)v; break;
-		case T_PATH:	ev.path = (int)v; break;
-		case T_STAGE:	ev.stage = (int)v; break;
-		case T_ORDER:	ev.order = (int)v; break;
-		case T_END:	ev.end = v; break;
-		case T_KEY:	ev.key = v; break;
-		default:
-			if (d->tgt[i] >= T_FLAG && v)
-				ev.flags |= 1u << (d->tgt[i] - T_FLAG);
-			break;
-		}
-	}
+	dec_record(&d->d, b->tep, rec, cpu, &ev);
 	if (ev.kind < ZEV_PAIR_START)
 		im->zap_events++;
 	if (engine_feed(im->eng, &ev) < 0)
@@ -613,7 +442,7 @@ static int store_counts(struct imp *im)
 		struct buf *b = &im->bufs[i];
 
 		for (j = 0; j < b->ndec; j++) {
-			struct evdec *d = b->dec[j];
+			struct bdec *d = b->dec[j];
 
 			if (!d)
 				continue;
@@ -621,8 +450,8 @@ static int store_counts(struct imp *im)
 				if (!d->count[c])
 					continue;
 				if (store_event_count(im->st, b->name,
-					d->ev ? d->ev->system : "?",
-					d->ev ? d->ev->name : "?", c,
+					d->d.ev ? d->d.ev->system : "?",
+					d->d.ev ? d->d.ev->name : "?", c,
 					(int64_t)d->count[c]) < 0)
 					return -1;
 			}
@@ -658,12 +487,12 @@ static void systems_seen(struct imp *im, char *out, size_t len)
 			const char *sys;
 			bool dup = false;
 
-			if (!b->dec[j] || !b->dec[j]->ev)
+			if (!b->dec[j] || !b->dec[j]->d.ev)
 				continue;
-			sys = b->dec[j]->ev->system;
+			sys = b->dec[j]->d.ev->system;
 			for (k = 0; k < j && !dup; k++)
-				dup = b->dec[k] && b->dec[k]->ev &&
-				      !strcmp(b->dec[k]->ev->system, sys);
+				dup = b->dec[k] && b->dec[k]->d.ev &&
+				      !strcmp(b->dec[k]->d.ev->system, sys);
 			if (dup || strstr(out, sys))
 				continue;
 			n += snprintf(out + n, len > n ? len - n : 0, "%s%s",
@@ -863,9 +692,9 @@ int zapd_import(const struct import_opts *o)
 	}
 	im.tep = im.bufs[0].tep;
 
-	for (i = 0; i < NR_ZAP_DEFS && !find_zap(&im, zap_defs[i].name); i++)
+	for (i = 0; i < dec_nzaps && !find_zap(&im, dec_zaps[i].name); i++)
 		;
-	if (i == NR_ZAP_DEFS && !o->npairs) {
+	if (i == dec_nzaps && !o->npairs) {
 		char sys[256];
 
 		/* nothing to pair: say what the file has, touch no DB */
@@ -879,10 +708,8 @@ int zapd_import(const struct import_opts *o)
 			  o->file, sys);
 		goto out;
 	}
-	load_names(&im, find_zap(&im, "zap_present_ptes_done"), "path",
-		   im.names.path, path_fallback, 4, 0);
-	load_names(&im, find_zap(&im, "zap_present_folio_stage"), "stage",
-		   im.names.stage, stage_fallback, 3, 1);
+	dec_load_names(find_zap(&im, "zap_present_ptes_done"),
+		       find_zap(&im, "zap_present_folio_stage"), &im.names);
 
 	im.eng = engine_new(&import_ops, &im);
 	if (!im.eng) {

@@ -14,8 +14,9 @@
  *  - the instance uses the "mono" trace clock, so a record's timestamp and
  *    clock_gettime(CLOCK_MONOTONIC) are on one time line: the watchdog and
  *    the merge watermark compare them directly.
- *  - decoding is binary only: tep_format_field pointers are resolved once
- *    per event at setup, each record costs tep_read_number_field() calls.
+ *  - decoding is binary only and the same as import's (decode.c):
+ *    tep_format_field pointers are resolved once per event at setup, each
+ *    record costs tep_read_number_field() calls.
  *  - the engine is fed in timestamp order: records are queued per CPU and
  *    released up to a watermark W = (time before the read pass) - SLACK,
  *    lowered to the last timestamp read on any CPU that was not drained.
@@ -54,6 +55,7 @@
 #include <kbuffer.h>
 #include <tracefs.h>
 
+#include "decode.h"
 #include "engine.h"
 #include "import.h"
 #include "live.h"
@@ -64,59 +66,11 @@
 #define DEFAULT_INSTANCE	"zapd"
 #define LIVE_MAX_EVENTS		32	/* -e */
 #define LIVE_MAX_PIDS		64	/* --pid */
-#define MAX_FIELDS		8
 #define SLACK_NS		(10 * 1000000ull)	/* reserve -> commit */
 #define PAGES_PER_PASS		256	/* per CPU, keeps the loop responsive */
 #define STALL_LOG_MAX		100	/* stall lines before going quiet */
 #define COMM_SLOTS		4096
 #define NS_PER_MS		1000000ull
-
-/* targets a decoded field is written to (as in import.c) */
-enum tgt {
-	T_NONE, T_MM, T_ADDR, T_PFN, T_MAXNR, T_NR, T_PATH, T_STAGE,
-	T_ORDER, T_END, T_KEY,
-	T_FLAG,		/* T_FLAG + n: flag bit n */
-};
-#define FLAGT(f)	(T_FLAG + __builtin_ctz(f))
-
-/* which option enables a zap event */
-enum { Z_DEFAULT, Z_STAGES, Z_LOCK };
-
-/* struct zap_def - a zap event of docs/events.md (same table as import.c) */
-static const struct zap_def {
-	const char	*name;
-	enum zev_kind	kind;
-	int		need;
-	struct { const char *name; int tgt; } f[MAX_FIELDS];
-} zap_defs[] = {
-	{ "zap_present_ptes_start", ZEV_START, Z_DEFAULT, {
-		{ "mm", T_MM }, { "addr", T_ADDR }, { "pfn", T_PFN },
-		{ "max_nr", T_MAXNR }, { "page", FLAGT(ZF_PAGE) },
-		{ "anon", FLAGT(ZF_ANON) }, { "order", T_ORDER } } },
-	{ "zap_present_folio_stage", ZEV_STAGE, Z_STAGES, {
-		{ "mm", T_MM }, { "addr", T_ADDR }, { "nr", T_NR },
-		{ "stage", T_STAGE }, { "delay_rmap", FLAGT(ZF_DELAY_RMAP) },
-		{ "full", FLAGT(ZF_FULL) } } },
-	{ "zap_present_ptes_done", ZEV_DONE, Z_DEFAULT, {
-		{ "mm", T_MM }, { "addr", T_ADDR }, { "nr", T_NR },
-		{ "path", T_PATH }, { "force_flush", FLAGT(ZF_FORCE_FLUSH) },
-		{ "force_break", FLAGT(ZF_FORCE_BREAK) } } },
-	{ "zap_pte_lock", ZEV_LOCK, Z_LOCK, {
-		{ "mm", T_MM }, { "addr", T_ADDR }, { "end", T_END } } },
-	{ "zap_pte_locked", ZEV_LOCKED, Z_LOCK, {
-		{ "mm", T_MM }, { "addr", T_ADDR },
-		{ "mapped", FLAGT(ZF_MAPPED) } } },
-	{ "zap_pte_unlock", ZEV_UNLOCK, Z_LOCK, {
-		{ "mm", T_MM }, { "addr", T_ADDR }, { "end", T_END },
-		{ "force_flush", FLAGT(ZF_FORCE_FLUSH) },
-		{ "force_break", FLAGT(ZF_FORCE_BREAK) } } },
-};
-#define NR_ZAP_DEFS	(int)(sizeof(zap_defs) / sizeof(zap_defs[0]))
-
-/* documented fallbacks (docs/events.md) */
-static const char *const path_fallback[] = { "nopage", "skip", "small",
-					     "batch" };
-static const char *const stage_fallback[] = { "cleared", "rmap", "tlb" };
 
 /* struct live_opts - the command line of zapd live */
 struct live_opts {
@@ -135,15 +89,9 @@ struct live_opts {
 	gid_t			gid;
 };
 
-/* struct handler - decoder of one enabled event */
+/* struct handler - decoder (decode.c) and counts of one enabled event */
 struct handler {
-	struct tep_event	*ev;
-	int			kind;	/* enum zev_kind, or -1: count only */
-	int			pair;	/* ZEV_PAIR_*: engine pair id */
-	int			spec;	/* ZEV_PAIR_*: index in opts.pairs */
-	int			nf;
-	struct tep_format_field	*field[MAX_FIELDS];
-	int			tgt[MAX_FIELDS];
+	struct evdec		d;
 	uint64_t		*count;	/* per CPU, not yet stored */
 };
 
@@ -489,61 +437,6 @@ static int parse_opts(struct live_opts *o, int argc, char **argv)
 
 /* ---- setup: events ---------------------------------------------------- */
 
-/* sym_walk - find the __print_symbolic() table printing field @fname */
-static struct tep_print_flag_sym *sym_walk(struct tep_print_arg *arg,
-					   const char *fname)
-{
-	struct tep_print_flag_sym *s;
-
-	for (; arg; arg = arg->next) {
-		switch (arg->type) {
-		case TEP_PRINT_SYMBOL:
-			if (arg->symbol.field &&
-			    arg->symbol.field->type == TEP_PRINT_FIELD &&
-			    !strcmp(arg->symbol.field->field.name, fname))
-				return arg->symbol.symbols;
-			break;
-		case TEP_PRINT_OP:
-			s = sym_walk(arg->op.left, fname);
-			if (!s)
-				s = sym_walk(arg->op.right, fname);
-			if (s)
-				return s;
-			break;
-		case TEP_PRINT_TYPE:
-			s = sym_walk(arg->typecast.item, fname);
-			if (s)
-				return s;
-			break;
-		default:
-			break;
-		}
-	}
-	return NULL;
-}
-
-/* load_names - symbolic values of @fname from @ev's print format */
-static void load_names(struct tep_event *ev, const char *fname,
-		       const char **names, const char *const *fallback,
-		       int nfallback)
-{
-	struct tep_print_flag_sym *s;
-	unsigned long v;
-	char *end;
-	int i;
-
-	for (i = 0; i < nfallback; i++)
-		names[i] = fallback[i];
-	if (!ev)
-		return;
-	for (s = sym_walk(ev->print_fmt.args, fname); s; s = s->next) {
-		v = strtoul(s->value, &end, 0);
-		if (*end || v >= ZAP_NAMES_MAX || !s->str)
-			continue;
-		names[v] = s->str;
-	}
-}
-
 /* handler_for - the handler of @sys:@name, created if needed; NULL + log */
 static struct handler *handler_for(struct live *l, const char *sys,
 				   const char *name, const char *hint)
@@ -575,16 +468,24 @@ static struct handler *handler_for(struct live *l, const char *sys,
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		goto nomem;
-	h->ev = ev;
-	h->kind = -1;
-	h->pair = -1;
-	h->spec = -1;
+	dec_init(&h->d, ev);
 	l->byid[ev->id] = h;
 	l->hs[l->nh++] = h;
 	return h;
 nomem:
 	log_warnx("live: out of memory");
 	return NULL;
+}
+
+/* zap_missing - dec_setup_zap() callback: remember the first field the
+ * format lacks (one error line) */
+static void zap_missing(void *arg, const struct dec_zap *z,
+			const char *field)
+{
+	const char **first = arg;
+
+	if (!*first)
+		*first = field;
 }
 
 /* setup_handlers - resolve every requested event; -1 + one line on error */
@@ -595,28 +496,23 @@ static int setup_handlers(struct live *l)
 	struct live_opts *o = &l->o;
 	struct handler *h;
 	char sys[128], *ev;
-	int i, j, k;
+	int i, k;
 
-	for (i = 0; o->zap && i < NR_ZAP_DEFS; i++) {
-		const struct zap_def *z = &zap_defs[i];
+	for (i = 0; o->zap && i < dec_nzaps; i++) {
+		const struct dec_zap *z = &dec_zaps[i];
+		const char *missing = NULL;
 
-		if ((z->need == Z_STAGES && !o->stages) ||
-		    (z->need == Z_LOCK && !o->lock))
+		if ((z->need == DEC_NEED_STAGES && !o->stages) ||
+		    (z->need == DEC_NEED_LOCK && !o->lock))
 			continue;
 		h = handler_for(l, "zap", z->name, zap_hint);
 		if (!h)
 			return -1;
-		h->kind = z->kind;
-		for (j = 0; j < MAX_FIELDS && z->f[j].name; j++) {
-			h->field[h->nf] = tep_find_field(h->ev, z->f[j].name);
-			if (!h->field[h->nf]) {
-				log_warnx("live: zap:%s has no field '%s' "
-					  "(format differs from "
-					  "docs/events.md)", z->name,
-					  z->f[j].name);
-				return -1;
-			}
-			h->tgt[h->nf++] = z->f[j].tgt;
+		if (dec_setup_zap(&h->d, z, zap_missing, &missing)) {
+			log_warnx("live: zap:%s has no field '%s' (format "
+				  "differs from docs/events.md)", z->name,
+				  missing);
+			return -1;
 		}
 	}
 	for (i = 0; i < o->npairs; i++) {
@@ -627,25 +523,20 @@ static int setup_handlers(struct live *l)
 					k ? ps->end_ev : ps->start_ev, NULL);
 			if (!h)
 				return -1;
-			if (h->kind >= 0) {
+			if (h->d.kind >= 0) {
 				log_warnx("live: event '%s:%s' is used twice "
 					  "(in --pair or the zap events)",
-					  h->ev->system, h->ev->name);
+					  h->d.ev->system, h->d.ev->name);
 				return -1;
 			}
-			h->kind = k ? ZEV_PAIR_END : ZEV_PAIR_START;
-			h->spec = i;
-			if (!ps->key_field)
-				continue;
-			h->field[0] = tep_find_any_field(h->ev, ps->key_field);
-			if (!h->field[0]) {
+			/* the engine pair id is known in begin_run() */
+			if (dec_setup_pair(&h->d, k, i, -1,
+					   ps->key_field) < 0) {
 				log_warnx("live: event '%s:%s' has no field "
-					  "'%s' (--pair key)", h->ev->system,
-					  h->ev->name, ps->key_field);
+					  "'%s' (--pair key)", h->d.ev->system,
+					  h->d.ev->name, ps->key_field);
 				return -1;
 			}
-			h->tgt[0] = T_KEY;
-			h->nf = 1;
 		}
 	}
 	for (i = 0; i < o->nevents; i++) {
@@ -726,7 +617,7 @@ static int set_filters(struct live *l)
 	int i, n;
 
 	for (i = 0; i < l->nh; i++) {
-		struct tep_event *ev = l->hs[i]->ev;
+		struct tep_event *ev = l->hs[i]->d.ev;
 		bool has_mm = o->mm && tep_find_field(ev, "mm");
 
 		n = 0;
@@ -878,7 +769,7 @@ static int setup_instance(struct live *l)
 	if (set_filters(l) < 0)
 		return -1;
 	for (i = 0; i < l->nh; i++) {
-		struct tep_event *ev = l->hs[i]->ev;
+		struct tep_event *ev = l->hs[i]->d.ev;
 
 		if (tracefs_event_file_write(l->inst, ev->system, ev->name,
 					     "enable", "1") < 0) {
@@ -1175,28 +1066,13 @@ static struct pend *push(struct lcpu *c)
 	return p;
 }
 
-/* read_field - a number field, sign-extended if the field is signed */
-static uint64_t read_field(struct tep_format_field *f, void *data)
-{
-	unsigned long long v = 0;
-
-	if (tep_read_number_field(f, data, &v) < 0)
-		return 0;
-	if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8) {
-		int sh = 64 - 8 * f->size;
-
-		return (uint64_t)(((int64_t)(v << sh)) >> sh);
-	}
-	return v;
-}
-
 /* decode - one record of @c into its queue (binary fields only) */
 static int decode(struct live *l, struct lcpu *c, struct tep_record *rec)
 {
 	struct handler *h;
 	struct pend *p;
 	struct zev *ev;
-	int id, i;
+	int id;
 
 	if (!l->events)
 		l->first_ts = rec->ts;
@@ -1210,38 +1086,13 @@ static int decode(struct live *l, struct lcpu *c, struct tep_record *rec)
 		return 0;
 	}
 	h->count[c->cpu]++;
-	if (h->kind < 0)
+	if (h->d.kind < 0)
 		return 0;
 	p = push(c);
 	if (!p)
 		return -1;
 	ev = &p->ev;
-	ev->kind = h->kind;
-	ev->cpu = c->cpu;
-	ev->ts_ns = rec->ts;
-	ev->pid = tep_data_pid(l->tep, rec);
-	ev->key = (uint64_t)ev->pid;
-	ev->pair = h->pair;
-	for (i = 0; i < h->nf; i++) {
-		uint64_t v = read_field(h->field[i], rec->data);
-
-		switch (h->tgt[i]) {
-		case T_MM:	ev->mm = v; break;
-		case T_ADDR:	ev->addr = v; break;
-		case T_PFN:	ev->pfn = v; break;
-		case T_MAXNR:	ev->max_nr = (uint32_t)v; break;
-		case T_NR:	ev->nr = (int64_t)v; break;
-		case T_PATH:	ev->path = (int)v; break;
-		case T_STAGE:	ev->stage = (int)v; break;
-		case T_ORDER:	ev->order = (int)v; break;
-		case T_END:	ev->end = v; break;
-		case T_KEY:	ev->key = v; break;
-		default:
-			if (h->tgt[i] >= T_FLAG && v)
-				ev->flags |= 1u << (h->tgt[i] - T_FLAG);
-			break;
-		}
-	}
+	dec_record(&h->d, l->tep, rec, c->cpu, ev);
 	if (ev->kind < ZEV_PAIR_START)
 		l->zap_events++;
 	return 0;
@@ -1473,7 +1324,7 @@ static int checkpoint(struct live *l, uint64_t now)
 			if (!h->count[cpu])
 				continue;
 			if (store_event_count(l->st, l->o.instance,
-					      h->ev->system, h->ev->name, cpu,
+					      h->d.ev->system, h->d.ev->name, cpu,
 					      (int64_t)h->count[cpu]) < 0)
 				return -1;
 			h->count[cpu] = 0;
@@ -1525,12 +1376,11 @@ static int begin_run(struct live *l)
 	char path[512];
 	int i;
 
-	load_names(tep_find_event_by_name(l->tep, "zap",
-					  "zap_present_ptes_done"),
-		   "path", l->names.path, path_fallback, 4);
-	load_names(tep_find_event_by_name(l->tep, "zap",
-					  "zap_present_folio_stage"),
-		   "stage", l->names.stage, stage_fallback, 3);
+	dec_load_names(tep_find_event_by_name(l->tep, "zap",
+					      "zap_present_ptes_done"),
+		       tep_find_event_by_name(l->tep, "zap",
+					      "zap_present_folio_stage"),
+		       &l->names);
 	store_set_names(l->st, &l->names);
 	l->eng = engine_new(&live_ops, l);
 	if (!l->eng)
@@ -1544,8 +1394,8 @@ static int begin_run(struct live *l)
 	for (i = 0; i < l->nh; i++) {
 		struct handler *h = l->hs[i];
 
-		if (h->spec >= 0)
-			h->pair = l->pair_ids[h->spec];
+		if (h->d.spec >= 0)
+			h->d.pair = l->pair_ids[h->d.spec];
 		h->count = calloc(l->cpus[l->ncpus - 1].cpu + 1,
 				  sizeof(*h->count));
 		if (!h->count)

@@ -35,15 +35,8 @@
 #include "engine.h"
 
 #define STORE_BATCH	50000	/* live: rows per transaction at most */
-#define ZAP_NAMES_MAX	16
 
 struct store;
-
-/* struct zap_names - symbolic names of path and stage values (NULL: none) */
-struct zap_names {
-	const char	*path[ZAP_NAMES_MAX];
-	const char	*stage[ZAP_NAMES_MAX];
-};
 
 /* struct run_info - what is known about a run when it starts */
 struct run_info {

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * decode.c - binary decoding of trace records (see decode.h).
+ *
+ * Owns: the zap event table, the path/stage symbol tables and the field
+ * reads. Callers (import.c, live.c) own the event-id -> struct evdec maps,
+ * the per-CPU counts and what an undecodable event means to them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "log.h"
+
+/* targets a decoded field is written to */
+enum tgt {
+	T_NONE, T_MM, T_ADDR, T_PFN, T_MAXNR, T_NR, T_PATH, T_STAGE,
+	T_ORDER, T_END, T_KEY,
+	T_FLAG,		/* T_FLAG + n: flag bit n */
+};
+
+#define FLAGT(f)	(T_FLAG + __builtin_ctz(f))
+
+const struct dec_zap dec_zaps[] = {
+	{ "zap_present_ptes_start", ZEV_START, DEC_NEED_ZAP, {
+		{ "mm", T_MM }, { "addr", T_ADDR }, { "pfn", T_PFN },
+		{ "max_nr", T_MAXNR }, { "page", FLAGT(ZF_PAGE) },
+		{ "anon", FLAGT(ZF_ANON) }, { "order", T_ORDER } } },
+	{ "zap_present_folio_stage", ZEV_STAGE, DEC_NEED_STAGES, {
+		{ "mm", T_MM }, { "addr", T_ADDR }, { "nr", T_NR },
+		{ "stage", T_STAGE }, { "delay_rmap", FLAGT(ZF_DELAY_RMAP) },
+		{ "full", FLAGT(ZF_FULL) } } },
+	{ "zap_present_ptes_done", ZEV_DONE, DEC_NEED_ZAP, {
+		{ "mm", T_MM }, { "addr", T_ADDR }, { "nr", T_NR },
+		{ "path", T_PATH }, { "force_flush", FLAGT(ZF_FORCE_FLUSH) },
+		{ "force_break", FLAGT(ZF_FORCE_BREAK) } } },
+	{ "zap_pte_lock", ZEV_LOCK, DEC_NEED_LOCK, {
+		{ "mm", T_MM }, { "addr", T_ADDR }, { "end", T_END } } },
+	{ "zap_pte_locked", ZEV_LOCKED, DEC_NEED_LOCK, {
+		{ "mm", T_MM }, { "addr", T_ADDR },
+		{ "mapped", FLAGT(ZF_MAPPED) } } },
+	{ "zap_pte_unlock", ZEV_UNLOCK, DEC_NEED_LOCK, {
+		{ "mm", T_MM }, { "addr", T_ADDR }, { "end", T_END },
+		{ "force_flush", FLAGT(ZF_FORCE_FLUSH) },
+		{ "force_break", FLAGT(ZF_FORCE_BREAK) } } },
+};
+const int dec_nzaps = (int)(sizeof(dec_zaps) / sizeof(dec_zaps[0]));
+
+/* documented fallbacks (docs/events.md) */
+static const char *const path_fallback[] = { "nopage", "skip", "small",
+					     "batch" };
+static const char *const stage_fallback[] = { "cleared", "rmap", "tlb" };
+
+/**
+ * dec_find_zap() - the zap event called @name
+ * @name: event name (system "zap")
+ *
+ * Return: its table entry, or NULL.
+ */
+const struct dec_zap *dec_find_zap(const char *name)
+{
+	int i;
+
+	for (i = 0; i < dec_nzaps; i++)
+		if (!strcmp(dec_zaps[i].name, name))
+			return &dec_zaps[i];
+	return NULL;
+}
+
+/**
+ * dec_init() - an empty decoder of @ev: not paired, no fields
+ * @d: decoder
+ * @ev: the event (may be NULL: unknown id)
+ */
+void dec_init(struct evdec *d, struct tep_event *ev)
+{
+	memset(d, 0, sizeof(*d));
+	d->ev = ev;
+	d->kind = -1;
+	d->pair = -1;
+	d->spec = -1;
+}
+
+/**
+ * dec_setup_zap() - make @d decode zap event @z
+ * @d: decoder of the event (dec_init)
+ * @z: its table entry
+ * @missing: called for each field the event's format lacks (it then
+ *	     reads as 0); may be NULL
+ * @arg: for @missing
+ *
+ * Return: the number of fields missing.
+ */
+int dec_setup_zap(struct evdec *d, const struct dec_zap *z,
+		  void (*missing)(void *arg, const struct dec_zap *z,
+				  const char *field),
+		  void *arg)
+{
+	int j, n = 0;
+
+	d->kind = z->kind;
+	for (j = 0; j < DEC_MAX_FIELDS && z->f[j].name; j++) {
+		d->field[d->nf] = tep_find_field(d->ev, z->f[j].name);
+		if (!d->field[d->nf]) {
+			n++;
+			if (missing)
+				missing(arg, z, z->f[j].name);
+			continue;
+		}
+		d->tgt[d->nf++] = z->f[j].tgt;
+	}
+	return n;
+}
+
+/**
+ * dec_setup_pair() - make @d decode the start or end of a generic pair
+ * @d: decoder of the event (dec_init)
+ * @end: the END event (else START)
+ * @spec: index of the pair's spec (the caller's)
+ * @pair: engine pair id
+ * @key_field: field whose value is the pairing key, NULL: the pid
+ *
+ * Return: 0, or -1 if the event has no field @key_field.
+ */
+int dec_setup_pair(struct evdec *d, bool end, int spec, int pair,
+		   const char *key_field)
+{
+	d->kind = end ? ZEV_PAIR_END : ZEV_PAIR_START;
+	d->spec = spec;
+	d->pair = pair;
+	if (!key_field)
+		return 0;
+	d->field[0] = tep_find_any_field(d->ev, key_field);
+	if (!d->field[0])
+		return -1;
+	d->tgt[0] = T_KEY;
+	d->nf = 1;
+	return 0;
+}
+
+/**
+ * dec_setup_args() - the numeric fields of an extra (not paired) event to
+ * keep: the first DEC_MAX_ARGS of its own fields (not the common_ ones)
+ * that are integers of at most 8 bytes (no arrays, strings, dynamic data)
+ * @d: decoder of the event (dec_init)
+ */
+void dec_setup_args(struct evdec *d)
+{
+	struct tep_format_field *f;
+
+	d->nargs = 0;
+	if (!d->ev)
+		return;
+	for (f = d->ev->format.fields; f && d->nargs < DEC_MAX_ARGS;
+	     f = f->next) {
+		if (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_STRING |
+				TEP_FIELD_IS_DYNAMIC | TEP_FIELD_IS_RELATIVE))
+			continue;
+		if (f->size < 1 || f->size > 8)
+			continue;
+		d->arg[d->nargs++] = f;
+	}
+}
+
+/**
+ * dec_read_field() - a number field, sign-extended if the field is signed
+ * @f: the field
+ * @data: the record's data
+ *
+ * Return: the value (0 if it cannot be read).
+ */
+uint64_t dec_read_field(const struct tep_format_field *f, const void *data)
+{
+	unsigned long long v = 0;
+
+	if (tep_read_number_field((struct tep_format_field *)f, data, &v) < 0)
+		return 0;
+	if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8) {
+		int sh = 64 - 8 * f->size;
+
+		return (uint64_t)(((int64_t)(v << sh)) >> sh);
+	}
+	return v;
+}
+
+/**
+ * dec_record() - decode one record of a paired (zap or generic) event
+ * @d: its decoder (d->kind >= 0)
+ * @tep: the tep handle the record belongs to
+ * @rec: the record
+ * @cpu: its CPU
+ * @ev: filled in (fields the kind does not use are 0)
+ */
+void dec_record(const struct evdec *d, struct tep_handle *tep,
+		const struct tep_record *rec, int cpu, struct zev *ev)
+{
+	int i;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = d->kind;
+	ev->cpu = cpu;
+	ev->ts_ns = rec->ts;
+	ev->pid = tep_data_pid(tep, (struct tep_record *)rec);
+	ev->key = (uint64_t)ev->pid;
+	ev->pair = d->pair;
+	for (i = 0; i < d->nf; i++) {
+		uint64_t v = dec_read_field(d->field[i], rec->data);
+
+		switch (d->tgt[i]) {
+		case T_MM:	ev->mm = v; break;
+		case T_ADDR:	ev->addr = v; break;
+		case T_PFN:	ev->pfn = v; break;
+		case T_MAXNR:	ev->max_nr = (uint32_t)v; break;
+		case T_NR:	ev->nr = (int64_t)v; break;
+		case T_PATH:	ev->path = (int)v; break;
+		case T_STAGE:	ev->stage = (int)v; break;
+		case T_ORDER:	ev->order = (int)v; break;
+		case T_END:	ev->end = v; break;
+		case T_KEY:	ev->key = v; break;
+		default:
+			if (d->tgt[i] >= T_FLAG && v)
+				ev->flags |= 1u << (d->tgt[i] - T_FLAG);
+			break;
+		}
+	}
+}
+
+/**
+ * dec_args() - the numeric fields of an extra event (dec_setup_args)
+ * @d: its decoder
+ * @rec: the record
+ * @a: DEC_MAX_ARGS values filled in (unused ones 0)
+ */
+void dec_args(const struct evdec *d, const struct tep_record *rec,
+	      int64_t *a)
+{
+	int i;
+
+	for (i = 0; i < DEC_MAX_ARGS; i++)
+		a[i] = i < d->nargs ?
+		       (int64_t)dec_read_field(d->arg[i], rec->data) : 0;
+}
+
+/* sym_walk - find the __print_symbolic() table printing field @fname */
+static struct tep_print_flag_sym *sym_walk(struct tep_print_arg *arg,
+					   const char *fname)
+{
+	struct tep_print_flag_sym *s;
+
+	for (; arg; arg = arg->next) {
+		switch (arg->type) {
+		case TEP_PRINT_SYMBOL:
+			if (arg->symbol.field &&
+			    arg->symbol.field->type == TEP_PRINT_FIELD &&
+			    !strcmp(arg->symbol.field->field.name, fname))
+				return arg->symbol.symbols;
+			break;
+		case TEP_PRINT_OP:
+			s = sym_walk(arg->op.left, fname);
+			if (!s)
+				s = sym_walk(arg->op.right, fname);
+			if (s)
+				return s;
+			break;
+		case TEP_PRINT_TYPE:
+			s = sym_walk(arg->typecast.item, fname);
+			if (s)
+				return s;
+			break;
+		default:
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* load_names - symbolic values of @fname from @ev's print format */
+static void load_names(struct tep_event *ev, const char *fname,
+		       const char **names, const char *const *fallback,
+		       int nfallback)
+{
+	struct tep_print_flag_sym *s;
+	unsigned long v;
+	char *end;
+	int i, n = 0;
+
+	for (i = 0; i < nfallback; i++)
+		names[i] = fallback[i];
+	if (!ev)
+		return;
+	for (s = sym_walk(ev->print_fmt.args, fname); s; s = s->next) {
+		v = strtoul(s->value, &end, 0);
+		if (*end || v >= ZAP_NAMES_MAX || !s->str)
+			continue;
+		names[v] = s->str;
+		n++;
+	}
+	log_debug("%s.%s: %d symbolic names from the print format",
+		  ev->name, fname, n);
+}
+
+/**
+ * dec_load_names() - names of the path and stage values
+ * @done: zap_present_ptes_done's format, or NULL
+ * @stage: zap_present_folio_stage's format, or NULL
+ * @names: filled in: the __print_symbolic() tables of the formats over
+ *	   the numbers of docs/events.md (the strings belong to the formats)
+ */
+void dec_load_names(struct tep_event *done, struct tep_event *stage,
+		    struct zap_names *names)
+{
+	memset(names, 0, sizeof(*names));
+	load_names(done, "path", names->path, path_fallback, 4);
+	load_names(stage, "stage", names->stage, stage_fallback, 3);
+}
