@@ -226,19 +226,28 @@ void dec_record(const struct evdec *d, struct tep_handle *tep,
 }
 
 /**
- * dec_args() - the numeric fields of an extra event (dec_setup_args)
+ * dec_event() - decode a record of an extra event (dec_setup_args)
  * @d: its decoder
+ * @tep: the tep handle the record belongs to
  * @rec: the record
- * @a: DEC_MAX_ARGS values filled in (unused ones 0)
+ * @cpu: its CPU
+ * @name: "system:event", kept by pointer
+ * @e: filled in (unused args 0)
  */
-void dec_args(const struct evdec *d, const struct tep_record *rec,
-	      int64_t *a)
+void dec_event(const struct evdec *d, struct tep_handle *tep,
+	       const struct tep_record *rec, int cpu, const char *name,
+	       struct ext_event *e)
 {
 	int i;
 
+	e->name = name;
+	e->ts_ns = rec->ts;
+	e->cpu = cpu;
+	e->pid = tep_data_pid(tep, (struct tep_record *)rec);
+	e->nargs = d->nargs;
 	for (i = 0; i < DEC_MAX_ARGS; i++)
-		a[i] = i < d->nargs ?
-		       (int64_t)dec_read_field(d->arg[i], rec->data) : 0;
+		e->a[i] = i < d->nargs ?
+			  (int64_t)dec_read_field(d->arg[i], rec->data) : 0;
 }
 
 /* sym_walk - find the __print_symbolic() table printing field @fname */

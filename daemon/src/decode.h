@@ -29,7 +29,7 @@
 #include "engine.h"
 
 #define DEC_MAX_FIELDS	8	/* zap event fields decoded */
-#define DEC_MAX_ARGS	6	/* numeric fields kept of an extra event */
+#define DEC_MAX_ARGS	EXT_MAX_ARGS	/* numeric fields of an extra event */
 
 /* which zapd live option enables a zap event */
 enum dec_need { DEC_NEED_ZAP, DEC_NEED_STAGES, DEC_NEED_LOCK };
@@ -79,8 +79,9 @@ int dec_setup_pair(struct evdec *d, bool end, int spec, int pair,
 void dec_setup_args(struct evdec *d);
 void dec_record(const struct evdec *d, struct tep_handle *tep,
 		const struct tep_record *rec, int cpu, struct zev *ev);
-void dec_args(const struct evdec *d, const struct tep_record *rec,
-	      int64_t *a);
+void dec_event(const struct evdec *d, struct tep_handle *tep,
+	       const struct tep_record *rec, int cpu, const char *name,
+	       struct ext_event *e);
 uint64_t dec_read_field(const struct tep_format_field *f, const void *data);
 void dec_load_names(struct tep_event *done, struct tep_event *stage,
 		    struct zap_names *names);

@@ -88,6 +88,19 @@ struct zap_names {
 	const char	*stage[ZAP_NAMES_MAX];
 };
 
+/*
+ * struct ext_event - a record of an event that is not paired (zapd live
+ * -e, other events of a trace.dat): stored as it is, for correlation
+ */
+#define EXT_MAX_ARGS	6
+struct ext_event {
+	const char	*name;		/* "system:event", stable for the run */
+	uint64_t	ts_ns;
+	int		cpu, pid;
+	int		nargs;		/* a[0..nargs-1] valid */
+	int64_t		a[EXT_MAX_ARGS];
+};
+
 #define ZAP_MAX_STAGES	8
 
 /* struct zap_stage - one zap_present_folio_stage inside an interval */

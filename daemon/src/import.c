@@ -55,6 +55,8 @@ struct bdec {
 	struct evdec		d;
 	uint64_t		*count;		/* per CPU */
 	int			ncount;
+	char			*name;		/* "sys:event" if stored as an
+						 * extra event, else NULL */
 };
 
 /* struct buf - one buffer (top or instance) of the file */
@@ -78,7 +80,7 @@ struct imp {
 	int			nbufs;
 	struct tep_handle	*tep;		/* for comm lookups */
 	int			pair_ids[IMPORT_MAX_PAIRS];
-	uint64_t		events, zap_events;
+	uint64_t		events, zap_events, extra_events;
 	uint64_t		first_ts, last_ts;
 	int			failed;
 	const char		*cur_buf;	/* buffer of the current record */
@@ -253,9 +255,10 @@ static struct bdec *make_dec(struct buf *b, int id)
 		return bd;
 	if (!strcmp(ev->system, "zap")) {
 		z = dec_find_zap(ev->name);
-		if (z)
+		if (z) {
 			dec_setup_zap(&bd->d, z, zap_missing, NULL);
-		return bd;
+			return bd;
+		}
 	}
 	for (i = 0; i < im->o->npairs; i++) {
 		const struct pair_spec *ps = &im->o->pairs[i];
@@ -272,7 +275,13 @@ static struct bdec *make_dec(struct buf *b, int id)
 				  ev->name, ps->key_field);
 			return NULL;
 		}
-		break;
+		return bd;
+	}
+	/* neither zap nor paired: an extra event, stored for correlation */
+	dec_setup_args(&bd->d);
+	if (asprintf(&bd->name, "%s:%s", ev->system, ev->name) < 0) {
+		bd->name = NULL;
+		return NULL;
 	}
 	return bd;
 }
@@ -329,8 +338,17 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec,
 	if (cpu >= d->ncount && count_grow(d, cpu) < 0)
 		goto fail;
 	d->count[cpu]++;
-	if (d->d.kind < 0)
+	if (d->d.kind < 0) {
+		struct ext_event e;
+
+		if (!d->name)
+			return 0;
+		dec_event(&d->d, b->tep, rec, cpu, d->name, &e);
+		im->extra_events++;
+		if (im->sk && sink_event(im->sk, &e) < 0)
+			goto fail;
 		return 0;
+	}
 
 	dec_record(&d->d, b->tep, rec, cpu, &ev);
 	if (ev.kind < ZEV_PAIR_START)
@@ -432,11 +450,23 @@ static int store_cpustats(struct imp *im)
 	return 0;
 }
 
-/* store_counts - per-event per-CPU record counts and engine counters */
+/* store_fields - the names of an extra event's a0..a5 columns */
+static int store_fields(struct store *st, const struct bdec *d)
+{
+	const char *names[DEC_MAX_ARGS];
+	int i;
+
+	for (i = 0; i < d->d.nargs; i++)
+		names[i] = d->d.arg[i]->name;
+	return store_event_fields(st, d->name, d->d.nargs, names);
+}
+
+/* store_counts - per-event per-CPU record counts, extra events' field
+ * names and engine counters */
 static int store_counts(struct imp *im)
 {
 	const struct engine_stats *es = engine_stats(im->eng);
-	int i, j, c;
+	int i, j, c, n;
 
 	for (i = 0; i < im->nbufs; i++) {
 		struct buf *b = &im->bufs[i];
@@ -446,15 +476,18 @@ static int store_counts(struct imp *im)
 
 			if (!d)
 				continue;
-			for (c = 0; c < d->ncount; c++) {
+			for (n = 0, c = 0; c < d->ncount; c++) {
 				if (!d->count[c])
 					continue;
+				n++;
 				if (store_event_count(im->st, b->name,
 					d->d.ev ? d->d.ev->system : "?",
 					d->d.ev ? d->d.ev->name : "?", c,
 					(int64_t)d->count[c]) < 0)
 					return -1;
 			}
+			if (n && d->name && store_fields(im->st, d) < 0)
+				return -1;
 		}
 	}
 #define STAT(n, v)	if (store_stat(im->st, n, (int64_t)(v)) < 0) return -1
@@ -469,6 +502,7 @@ static int store_counts(struct imp *im)
 	STAT("restarts", es->restarts);
 	STAT("lost_markers", es->lost_markers);
 	STAT("library_errors", lib_errors);
+	STAT("extra_events", im->extra_events);
 #undef STAT
 	return 0;
 }
@@ -511,8 +545,10 @@ static void imp_free(struct imp *im)
 		struct buf *b = &im->bufs[i];
 
 		for (j = 0; j < b->ndec; j++) {
-			if (b->dec[j])
+			if (b->dec[j]) {
 				free(b->dec[j]->count);
+				free(b->dec[j]->name);
+			}
 			free(b->dec[j]);
 		}
 		free(b->dec);
@@ -614,6 +650,7 @@ int zapd_import(const struct import_opts *o)
 	struct run_info ri = { .source = "file", .bulk = true };
 	struct run_end re = { 0 };
 	char hash[40], host[64], rel[64], bufnames[512] = "", *state = NULL;
+	char extra[64] = "";
 	char okv[MAX_BUFFERS];
 	const struct engine_stats *es;
 	struct stat sb;
@@ -802,9 +839,12 @@ int zapd_import(const struct import_opts *o)
 	if (!im.zap_events && !o->npairs)
 		log_warnx("'%s' has zap event formats but no zap records",
 			  o->file);
+	if (im.extra_events)
+		snprintf(extra, sizeof(extra), ", %llu extra events",
+			 (unsigned long long)im.extra_events);
 	printf("%s '%s'%s%.0lld: %llu events, %llu zap, %llu intervals "
 	       "(%llu unfinished, %llu tainted), %llu lock ranges, "
-	       "%llu orphans, %llu loss markers\n",
+	       "%llu orphans, %llu loss markers%s\n",
 	       o->decode_only ? "decoded" : "imported", o->file,
 	       o->decode_only ? "" : " as run ", (long long)run_id,
 	       (unsigned long long)im.events,
@@ -814,7 +854,7 @@ int zapd_import(const struct import_opts *o)
 	       (unsigned long long)es->tainted,
 	       (unsigned long long)es->ranges,
 	       (unsigned long long)es->orphans,
-	       (unsigned long long)es->lost_markers);
+	       (unsigned long long)es->lost_markers, extra);
 	ret = complete ? IMPORT_OK : IMPORT_INCOMPLETE;
 out:
 	sink_stop(im.sk);

@@ -93,6 +93,7 @@ struct live_opts {
 struct handler {
 	struct evdec		d;
 	uint64_t		*count;	/* per CPU, not yet stored */
+	char			*name;	/* -e: "sys:event", stored as rows */
 };
 
 /* struct pend - a decoded record waiting for the watermark */
@@ -155,6 +156,7 @@ struct live {
 	bool			shadow;		/* feeding a shadow marker */
 	bool			commit_now;	/* a stall row was written */
 	uint64_t		events, zap_events, other_events;
+	uint64_t		extra_events;	/* -e records stored */
 	uint64_t		first_ts, last_ts;
 	uint64_t		lost_markers, lost_stats, stall_count;
 	int64_t			run_id;
@@ -198,7 +200,7 @@ static void usage(FILE *f)
 "intervals in the database while the workload runs (docs/live.md).\n"
 "  --zap             zap start/done (default unless --pair is given)\n"
 "  --stages, --lock  also the stage / PTE lock events (imply --zap)\n"
-"  -e SYS:EVENT      also enable and count EVENT (correlation)\n"
+"  -e SYS:EVENT      also enable EVENT, store its records (correlation)\n"
 "  --pair S,E[,KEY]  pair any two events, keyed by pid or field KEY\n"
 "  --pid, --comm     in-kernel filters: set_event_pid, COMM == \"..\"\n"
 "  --mm ADDR         in-kernel filter on the zap events' mm field\n"
@@ -543,8 +545,19 @@ static int setup_handlers(struct live *l)
 		snprintf(sys, sizeof(sys), "%s", o->events[i]);
 		ev = strchr(sys, ':');
 		*ev++ = '\0';
-		if (!handler_for(l, sys, ev, NULL))
+		h = handler_for(l, sys, ev, NULL);
+		if (!h)
 			return -1;
+		if (h->d.kind >= 0 || h->name)
+			continue;	/* paired, or a second -e */
+		/* not paired: every record is stored, for correlation */
+		dec_setup_args(&h->d);
+		if (asprintf(&h->name, "%s:%s", h->d.ev->system,
+			     h->d.ev->name) < 0) {
+			h->name = NULL;
+			log_warnx("live: out of memory");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -1086,8 +1099,15 @@ static int decode(struct live *l, struct lcpu *c, struct tep_record *rec)
 		return 0;
 	}
 	h->count[c->cpu]++;
-	if (h->d.kind < 0)
-		return 0;
+	if (h->d.kind < 0) {
+		struct ext_event e;
+
+		if (!h->name)
+			return 0;
+		dec_event(&h->d, l->tep, rec, c->cpu, h->name, &e);
+		l->extra_events++;
+		return store_event(l->st, &e);
+	}
 	p = push(c);
 	if (!p)
 		return -1;
@@ -1345,6 +1365,7 @@ static int checkpoint(struct live *l, uint64_t now)
 	STAT("stalls", l->stall_count);
 	STAT("events", l->events);
 	STAT("other_events", l->other_events);
+	STAT("extra_events", l->extra_events);
 #undef STAT
 	return store_commit(l->st);
 }
@@ -1414,6 +1435,18 @@ static int begin_run(struct live *l)
 	ri.buffers = l->o.instance;
 	if (store_run_begin(l->st, &ri, &l->run_id) < 0)
 		return -1;
+	for (i = 0; i < l->nh; i++) {	/* -e events: names of a0..a5 */
+		struct handler *h = l->hs[i];
+		const char *names[DEC_MAX_ARGS];
+		int j;
+
+		if (!h->name)
+			continue;
+		for (j = 0; j < h->d.nargs; j++)
+			names[j] = h->d.arg[j]->name;
+		if (store_event_fields(l->st, h->name, h->d.nargs, names) < 0)
+			return -1;
+	}
 	for (i = 0; i < l->ncpus; i++) {	/* baseline: a new instance */
 		struct lcpu *c = &l->cpus[i];
 
@@ -1536,6 +1569,7 @@ static void live_free(struct live *l)
 	}
 	for (i = 0; i < l->nh; i++) {
 		free(l->hs[i]->count);
+		free(l->hs[i]->name);
 		free(l->hs[i]);
 	}
 	while ((s = l->stalls)) {
@@ -1560,6 +1594,7 @@ static int finish(struct live *l, int ok)
 	struct run_end re = { 0 };
 	const struct engine_stats *es;
 	uint64_t stop = mono_ns();
+	char extra[64] = "";
 	int ret = ok;
 
 	if (tracefs_trace_off_fd(l->on_fd) < 0)
@@ -1579,9 +1614,12 @@ static int finish(struct live *l, int ok)
 	if (store_run_end(l->st, &re) < 0)
 		return -1;
 	es = engine_stats(l->eng);
+	if (l->extra_events)
+		snprintf(extra, sizeof(extra), ", %llu extra events",
+			 (unsigned long long)l->extra_events);
 	printf("live run %lld%s: %llu events, %llu zap, %llu intervals "
 	       "(%llu unfinished, %llu tainted), %llu lock ranges, "
-	       "%llu orphans, %llu loss markers, %llu stalls\n",
+	       "%llu orphans, %llu loss markers, %llu stalls%s\n",
 	       (long long)l->run_id, ret ? " (incomplete)" : "",
 	       (unsigned long long)l->events,
 	       (unsigned long long)l->zap_events,
@@ -1591,7 +1629,7 @@ static int finish(struct live *l, int ok)
 	       (unsigned long long)es->ranges,
 	       (unsigned long long)es->orphans,
 	       (unsigned long long)l->lost_markers,
-	       (unsigned long long)l->stall_count);
+	       (unsigned long long)l->stall_count, extra);
 	fflush(stdout);
 	return ret;
 }

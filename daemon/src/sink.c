@@ -21,7 +21,7 @@
 #define NBATCH		4
 #define BATCH_BYTES	(256 * 1024)
 
-enum { R_IV, R_RANGE, R_LOST, R_ORPHAN };
+enum { R_IV, R_RANGE, R_LOST, R_ORPHAN, R_EVENT };
 
 /* struct rec - a record header; the payload follows, 8-byte aligned */
 struct rec {
@@ -81,6 +81,8 @@ static int apply(struct store *st, const struct rec *r)
 				  l->source);
 	case R_ORPHAN:
 		return store_orphan(st, p, r->comm);
+	case R_EVENT:
+		return store_event(st, p);
 	}
 	return -1;
 }
@@ -290,6 +292,23 @@ int sink_orphan(struct sink *k, const struct zap_orphan *o,
 
 	if (p)
 		memcpy(p, o, sizeof(*o));
+	return err;
+}
+
+/**
+ * sink_event() - queue store_event(@e)
+ * @k: sink
+ * @e: copied (e->name is not)
+ *
+ * Return: 0, or -1 if the writer failed.
+ */
+int sink_event(struct sink *k, const struct ext_event *e)
+{
+	int err;
+	void *p = put(k, R_EVENT, NULL, sizeof(*e), &err);
+
+	if (p)
+		memcpy(p, e, sizeof(*e));
 	return err;
 }
 

@@ -12,7 +12,8 @@
  *    the store;
  *  - records are copied into 256 KiB batches (an interval without its
  *    unused stage slots); strings are NOT copied: comm, buffer, source,
- *    kind and event names must stay valid until sink_stop();
+ *    kind and event names (also ext_event.name) must stay valid until
+ *    sink_stop();
  *  - after a failed write the writer drops the rest; the next sink_*
  *    call (or sink_stop) returns -1, and the caller aborts the run.
  */
@@ -34,6 +35,7 @@ int sink_lost(struct sink *k, const char *buffer, int cpu, int64_t ts_ns,
 	      int64_t count, const char *source);
 int sink_orphan(struct sink *k, const struct zap_orphan *o,
 		const char *comm);
+int sink_event(struct sink *k, const struct ext_event *e);
 int sink_stop(struct sink *k);
 
 #endif /* ZAPD_SINK_H */

@@ -38,10 +38,12 @@
 #define STORE_SORT_CACHE "-1024"	/* KiB: CREATE INDEX sorter PMAs */
 #define IV_COLS		18	/* interval_rows: id + 17 */
 #define SG_COLS		9	/* stages */
+#define EV_COLS		11	/* event_rows */
 
 enum {
-	S_IV1, S_IVN, S_IVID, S_SG1, S_SGN, S_RANGE, S_LOST, S_ORPHAN,
-	S_COUNT, S_STAT, S_STR_GET, S_STR_ADD, S_MAXID, S_NR
+	S_IV1, S_IVN, S_IVID, S_SG1, S_SGN, S_EV1, S_EVN, S_RANGE, S_LOST,
+	S_ORPHAN, S_COUNT, S_STAT, S_STR_GET, S_STR_ADD, S_MAXID, S_FIELD,
+	S_NR
 };
 
 /* without id: SQLite appends (max(id) + 1, the id queued, checked) */
@@ -57,12 +59,18 @@ enum {
 	"INSERT INTO stages (interval_id, stage, seq, cpu, ts_ns,"	\
 	" since_prev_ns, nr, delay_rmap, \"full\") VALUES "
 
+#define EV_INSERT							\
+	"INSERT INTO event_rows (run_id, ts_ns, cpu, pid, event, a0, a1,"\
+	" a2, a3, a4, a5) VALUES "
+
 static const char *const stmt_sql[S_NR] = {
 	[S_IV1] = IV_INSERT "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[S_IVN] = NULL,		/* built: STORE_ROWS rows */
 	[S_IVID] = IV_INSERT_ID "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[S_SG1] = SG_INSERT "(?,?,?,?,?,?,?,?,?)",
 	[S_SGN] = NULL,
+	[S_EV1] = EV_INSERT "(?,?,?,?,?,?,?,?,?,?,?)",
+	[S_EVN] = NULL,
 	[S_RANGE] =
 	"INSERT INTO ranges (run_id, cpu, unlock_cpu, pid, comm, mm, addr,"
 	" \"end\", reached, lock_ns, wait_ns, hold_ns, mapped, force_flush,"
@@ -85,6 +93,8 @@ static const char *const stmt_sql[S_NR] = {
 	[S_STR_GET] = "SELECT id FROM strings WHERE s = ?1",
 	[S_STR_ADD] = "INSERT INTO strings (s) VALUES (?1)",
 	[S_MAXID] = "SELECT coalesce(max(id), 0) FROM interval_rows",
+	[S_FIELD] = "INSERT OR IGNORE INTO event_fields (run_id, event, idx,"
+		    " name) VALUES (?1, ?2, ?3, ?4)",
 };
 
 /* deletes of one run, in dependency order; ?1 = run id, its interval ids
@@ -94,6 +104,8 @@ static const char *const delete_sql[] = {
 	" interval_id IN (SELECT id FROM interval_rows WHERE run_id = ?1"
 	" AND id BETWEEN ?2 AND ?3)",
 	"DELETE FROM interval_rows WHERE run_id = ?1 AND id BETWEEN ?2 AND ?3",
+	"DELETE FROM event_rows WHERE run_id = ?1",
+	"DELETE FROM event_fields WHERE run_id = ?1",
 	"DELETE FROM ranges WHERE run_id = ?1",
 	"DELETE FROM lost WHERE run_id = ?1",
 	"DELETE FROM orphans WHERE run_id = ?1",
@@ -150,6 +162,10 @@ struct store {
 	int			niv;
 	struct qrow		sg[STORE_ROWS];
 	int			nsg;
+	struct qrow		ev[STORE_ROWS];
+	int			nev;
+	const char		*ev_name;	/* last event name interned */
+	int64_t			ev_id;
 	struct istr		*strs;		/* interned strings */
 	size_t			nstrs, strcap;	/* used, slots (power of 2) */
 	int64_t			path_id[ZAP_NAMES_MAX];
@@ -387,6 +403,7 @@ static int prepare_all(struct store *st)
 
 	multi[S_IVN] = build_multi(IV_INSERT, IV_COLS - 1, STORE_ROWS);
 	multi[S_SGN] = build_multi(SG_INSERT, SG_COLS, STORE_ROWS);
+	multi[S_EVN] = build_multi(EV_INSERT, EV_COLS, STORE_ROWS);
 	for (i = 0; i < S_NR && !ret; i++) {
 		const char *sql = stmt_sql[i] ? stmt_sql[i] : multi[i];
 
@@ -400,9 +417,10 @@ static int prepare_all(struct store *st)
 	}
 	free(multi[S_IVN]);
 	free(multi[S_SGN]);
+	free(multi[S_EVN]);
 	for (i = 0; i < S_NR && !ret; i++) {
 		if (i != S_IV1 && i != S_IVN && i != S_IVID && i != S_SG1 &&
-		    i != S_SGN)
+		    i != S_SGN && i != S_EV1 && i != S_EVN)
 			continue;
 		st->shadow[i] = calloc(sqlite3_bind_parameter_count(
 					st->stmt[i]), sizeof(struct shadow));
@@ -425,6 +443,7 @@ static void strs_clear(struct store *st)
 		memset(st->strs, 0, st->strcap * sizeof(*st->strs));
 	st->nstrs = 0;
 	st->comm_id = 0;
+	st->ev_name = NULL;
 	memset(st->path_id, 0, sizeof(st->path_id));
 	memset(st->stage_id, 0, sizeof(st->stage_id));
 	st->kind_ptr = NULL;
@@ -878,10 +897,17 @@ static int flush_sg(struct store *st)
 	return flush_rows(st, st->sg, &st->nsg, S_SG1, S_SGN, SG_COLS, 1);
 }
 
+static int flush_ev(struct store *st)
+{
+	if (!st->nev)
+		return 0;
+	return flush_rows(st, st->ev, &st->nev, S_EV1, S_EVN, EV_COLS, -1);
+}
+
 /* flush - write every queued row */
 static int flush(struct store *st)
 {
-	if (flush_iv(st) < 0 || flush_sg(st) < 0)
+	if (flush_iv(st) < 0 || flush_sg(st) < 0 || flush_ev(st) < 0)
 		return -1;
 	return 0;
 }
@@ -999,7 +1025,7 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 	st->run_rows = 0;
 	st->first_id = st->last_id = 0;
 	st->dur_deferred = false;
-	st->niv = st->nsg = 0;
+	st->niv = st->nsg = st->nev = 0;
 	if (st->bulk) {
 		/* nothing of the run is committed before store_run_end(): a
 		 * crash rolls it back and the run row is reaped, so the
@@ -1175,6 +1201,83 @@ int store_interval(struct store *st, const struct zap_interval *iv,
 	    fill_stages(st, iv, id) < 0)
 		return -1;
 	return row(st, 1 + iv->nstages);
+}
+
+/* event_id - strings.id of an extra event's name (cached by pointer) */
+static int64_t event_id(struct store *st, const char *name)
+{
+	if (name != st->ev_name) {
+		st->ev_id = intern(st, name);
+		st->ev_name = st->ev_id > 0 ? name : NULL;
+	}
+	return st->ev_id;
+}
+
+/**
+ * store_event() - queue a row of event_rows (an extra event)
+ * @st: store with an open run
+ * @e: the event; e->name must stay valid until the run ends
+ *
+ * Return: 0 or -1.
+ */
+int store_event(struct store *st, const struct ext_event *e)
+{
+	struct qrow *r;
+	int64_t id;
+	int i;
+
+	if (begin_txn(st) < 0)
+		return -1;
+	id = event_id(st, e->name);
+	if (id < 0)
+		return -1;
+	if (st->nev == STORE_ROWS && flush_ev(st) < 0)
+		return -1;
+	r = &st->ev[st->nev++];
+	r->null = 0;
+	r->v[0] = st->run_id;
+	r->v[1] = (int64_t)e->ts_ns;
+	r->v[2] = e->cpu;
+	r->v[3] = e->pid;
+	r->v[4] = id;
+	for (i = 0; i < EXT_MAX_ARGS; i++) {
+		r->v[5 + i] = e->a[i];
+		if (i >= e->nargs)
+			r->null |= 1u << (5 + i);
+	}
+	return row(st, 1);
+}
+
+/**
+ * store_event_fields() - name the a0..a5 columns of an event in this run
+ * @st: store with an open run
+ * @name: "system:event"
+ * @n: number of fields
+ * @fields: their names, in column order
+ *
+ * Return: 0 or -1.
+ */
+int store_event_fields(struct store *st, const char *name, int n,
+		       const char *const *fields)
+{
+	sqlite3_stmt *s = st->stmt[S_FIELD];
+	int64_t id;
+	int i;
+
+	if (begin_txn(st) < 0)
+		return -1;
+	id = intern(st, name);
+	if (id < 0)
+		return -1;
+	for (i = 0; i < n && i < EXT_MAX_ARGS; i++) {
+		sqlite3_bind_int64(s, 1, st->run_id);
+		sqlite3_bind_int64(s, 2, id);
+		sqlite3_bind_int(s, 3, i);
+		sqlite3_bind_text(s, 4, fields[i], -1, SQLITE_STATIC);
+		if (step(st, s) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /**
@@ -1492,7 +1595,7 @@ void store_run_abort(struct store *st)
 {
 	if (!st->run_id)
 		return;
-	st->niv = st->nsg = 0;
+	st->niv = st->nsg = st->nev = 0;
 	if (st->in_txn) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		strs_clear(st);	/* ids interned in it are gone */

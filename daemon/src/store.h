@@ -80,6 +80,9 @@ int store_lost(struct store *st, const char *buffer, int cpu, int64_t ts_ns,
 	       int64_t count, const char *source);
 int store_orphan(struct store *st, const struct zap_orphan *o,
 		 const char *comm);
+int store_event(struct store *st, const struct ext_event *e);
+int store_event_fields(struct store *st, const char *name, int n,
+		       const char *const *fields);
 int store_event_count(struct store *st, const char *buffer,
 		      const char *system, const char *event, int cpu,
 		      int64_t count);

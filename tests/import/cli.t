@@ -64,7 +64,7 @@ is "$(lines $T/err)" 1 "query on missing db: one line"
 "$ZAPD" query --list > $T/out
 ok $? "query --list"
 for q in slowest slowest-per-cpu per-process histogram stages lock-wait \
-	 hung tainted lost; do
+	 hung tainted lost inside; do
 	grep -q "^$q " $T/out
 	ok $? "query --list has $q"
 done

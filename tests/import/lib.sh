@@ -43,10 +43,11 @@ lines() {
 	wc -l < "$1" | tr -d ' '
 }
 
-# record_host OUT.dat - record syscalls munmap enter/exit into an instance
-# buffer while running a workload; returns 1 if tracing is unavailable.
-# trace-cmd record/start need to enable ftrace, which this host forbids,
-# so the instance is set up through tracefs and read with trace-cmd extract.
+# record_host OUT.dat [SYS/EVENT...] - record syscalls munmap enter/exit
+# (and the other events named) into an instance buffer while running a
+# workload; returns 1 if tracing is unavailable. trace-cmd record/start
+# need to enable ftrace, which this host forbids, so the instance is set
+# up through tracefs and read with trace-cmd extract.
 record_host() {
 	tr=/sys/kernel/tracing
 	[ -d $tr/instances ] || mount -t tracefs nodev $tr 2>/dev/null
@@ -56,7 +57,14 @@ record_host() {
 	d=$tr/instances/$inst
 	mkdir $d 2>/dev/null || return 1
 	echo 1 > $d/events/syscalls/sys_enter_munmap/enable &&
-	echo 1 > $d/events/syscalls/sys_exit_munmap/enable &&
+	echo 1 > $d/events/syscalls/sys_exit_munmap/enable || {
+		rmdir $d; return 1; }
+	_out=$1
+	shift
+	for _e in "$@"; do
+		echo 1 > $d/events/$_e/enable || { rmdir $d; return 1; }
+	done
+	set -- "$_out"
 	echo 1 > $d/tracing_on || { rmdir $d; return 1; }
 	for i in 1 2 3 4 5 6 7 8; do
 		/bin/ls / > /dev/null	# ld.so munmaps while loading
