@@ -28,7 +28,12 @@
 /*
  * Rows of interval_rows and stages are queued and written STORE_ROWS at a
  * time by one multi-row INSERT (the remainder one row per statement):
- * SQLite's per-statement cost is paid once per STORE_ROWS rows. Interval
+ * SQLite's per-statement cost is paid once per STORE_ROWS rows. They are
+ * INSERT OR ROLLBACK: a statement that can fail half-way (NOT NULL ->
+ * ABORT) over several rows keeps a statement journal of every page it
+ * touches (16 KiB each, spilled to /var/tmp past 64 KiB: 0.5 MB per
+ * 32-row statement while intervals_dur is maintained); a failure fails
+ * the run anyway. Interval
  * ids are assigned here (max(id) + 1 when the write transaction begins,
  * BEGIN IMMEDIATE holds the write lock), so stage rows can be queued with
  * their interval's id before it is written.
@@ -48,19 +53,23 @@ enum {
 
 /* without id: SQLite appends (max(id) + 1, the id queued, checked) */
 #define IV_INSERT							\
-	"INSERT INTO interval_rows (run_id, kind, cpu, done_cpu, pid,"	\
+	"INSERT OR ROLLBACK INTO interval_rows (run_id, kind, cpu,"	\
+	" done_cpu, pid,"						\
 	" comm, mm, addr, pfn, nr, path, start_ns, dur_ns, end_ns,"	\
 	" last_stage, finished, f) VALUES "
 #define IV_INSERT_ID							\
-	"INSERT INTO interval_rows (id, run_id, kind, cpu, done_cpu, pid,"\
+	"INSERT OR ROLLBACK INTO interval_rows (id, run_id, kind, cpu,"	\
+	" done_cpu, pid,"						\
 	" comm, mm, addr, pfn, nr, path, start_ns, dur_ns, end_ns,"	\
 	" last_stage, finished, f) VALUES "
 #define SG_INSERT							\
-	"INSERT INTO stages (interval_id, stage, seq, cpu, ts_ns,"	\
+	"INSERT OR ROLLBACK INTO stages (interval_id, stage, seq, cpu,"	\
+	" ts_ns,"							\
 	" since_prev_ns, nr, delay_rmap, \"full\") VALUES "
 
 #define EV_INSERT							\
-	"INSERT INTO event_rows (run_id, ts_ns, cpu, pid, event, a0, a1,"\
+	"INSERT OR ROLLBACK INTO event_rows (run_id, ts_ns, cpu, pid,"	\
+	" event, a0, a1,"						\
 	" a2, a3, a4, a5) VALUES "
 
 static const char *const stmt_sql[S_NR] = {
@@ -616,6 +625,12 @@ static int step(struct store *st, sqlite3_stmt *s)
 	sqlite3_reset(s);
 	if (ret != SQLITE_DONE && ret != SQLITE_ROW) {
 		db_err(st, "write failed");
+		if (st->in_txn && sqlite3_get_autocommit(st->db)) {
+			/* OR ROLLBACK (or SQLite) ended the transaction */
+			st->in_txn = 0;
+			st->niv = st->nsg = st->nev = 0;
+			strs_clear(st);
+		}
 		return -1;
 	}
 	return 0;
