@@ -40,7 +40,9 @@ static void usage(FILE *f)
 "        content twice is a no-op. Exit 3: truncated file, readable part\n"
 "        imported and the run marked incomplete.\n"
 "        --pair also pairs any START event with an END event, keyed by\n"
-"        pid or by FIELD (interval kind = START's name).\n"
+"        pid or by FIELD (interval kind = START's name). Records of any\n"
+"        other event (e.g. sched:sched_switch) are stored as extra\n"
+"        events (table events; zapd query inside).\n"
 "query   run a canned query (zapd query --list); -n N sets its row limit\n"
 "        or bucket count, --csv prints CSV instead of a table.\n");
 }
