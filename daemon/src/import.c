@@ -490,16 +490,9 @@ static int store_counts(struct imp *im)
 				return -1;
 		}
 	}
+	if (store_engine_stats(im->st, es) < 0)
+		return -1;
 #define STAT(n, v)	if (store_stat(im->st, n, (int64_t)(v)) < 0) return -1
-	STAT("intervals", es->intervals);
-	STAT("finished", es->finished);
-	STAT("unfinished", es->unfinished);
-	STAT("tainted", es->tainted);
-	STAT("migrated", es->migrated);
-	STAT("ranges", es->ranges);
-	STAT("ranges_finished", es->ranges_finished);
-	STAT("orphans", es->orphans);
-	STAT("restarts", es->restarts);
 	STAT("lost_markers", es->lost_markers);
 	STAT("library_errors", lib_errors);
 	STAT("extra_events", im->extra_events);

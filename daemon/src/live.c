@@ -1350,16 +1350,9 @@ static int checkpoint(struct live *l, uint64_t now)
 			h->count[cpu] = 0;
 		}
 	}
+	if (store_engine_stats(l->st, es) < 0)
+		return -1;
 #define STAT(n, v)	if (store_stat(l->st, n, (int64_t)(v)) < 0) return -1
-	STAT("intervals", es->intervals);
-	STAT("finished", es->finished);
-	STAT("unfinished", es->unfinished);
-	STAT("tainted", es->tainted);
-	STAT("migrated", es->migrated);
-	STAT("ranges", es->ranges);
-	STAT("ranges_finished", es->ranges_finished);
-	STAT("orphans", es->orphans);
-	STAT("restarts", es->restarts);
 	STAT("lost_markers", l->lost_markers);
 	STAT("lost_stats", l->lost_stats);
 	STAT("stalls", l->stall_count);

@@ -1452,6 +1452,37 @@ int store_stat(struct store *st, const char *name, int64_t value)
 	return row(st, 1);
 }
 
+/**
+ * store_engine_stats() - set the pairing engine's counters of the run
+ * @st: store with an open run
+ * @es: engine_stats() of the run's engine
+ *
+ * The counters every source stores (import and live add their own with
+ * store_stat()).
+ *
+ * Return: 0 or -1.
+ */
+int store_engine_stats(struct store *st, const struct engine_stats *es)
+{
+	const struct { const char *name; uint64_t v; } c[] = {
+		{ "intervals",		es->intervals },
+		{ "finished",		es->finished },
+		{ "unfinished",		es->unfinished },
+		{ "tainted",		es->tainted },
+		{ "migrated",		es->migrated },
+		{ "ranges",		es->ranges },
+		{ "ranges_finished",	es->ranges_finished },
+		{ "orphans",		es->orphans },
+		{ "restarts",		es->restarts },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		if (store_stat(st, c[i].name, (int64_t)c[i].v) < 0)
+			return -1;
+	return 0;
+}
+
 /*
  * build_dur_index - a bulk run that dropped intervals_dur builds it:
  * CREATE INDEX sorts in PMAs of the cache size. SQLite's in-memory merge

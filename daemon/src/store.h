@@ -87,6 +87,7 @@ int store_event_count(struct store *st, const char *buffer,
 		      const char *system, const char *event, int cpu,
 		      int64_t count);
 int store_stat(struct store *st, const char *name, int64_t value);
+int store_engine_stats(struct store *st, const struct engine_stats *es);
 int store_run_end(struct store *st, const struct run_end *re);
 void store_run_abort(struct store *st);
 

@@ -4,44 +4,7 @@
 ZAPD=${ZAPD:-build/zapd}
 T=$(mktemp -d /tmp/zapd-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-tap_n=0
-tap_fail=0
-
-ok() {	# ok COND_STATUS DESCRIPTION
-	tap_n=$((tap_n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $tap_n - $2"
-	else
-		echo "not ok $tap_n - $2"
-		tap_fail=$((tap_fail + 1))
-	fi
-}
-
-is() {	# is GOT WANT DESCRIPTION
-	if [ "$1" = "$2" ]; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		echo "#   got '$1', want '$2'"
-	fi
-}
-
-done_testing() {
-	echo "1..$tap_n"
-	[ "$tap_fail" -eq 0 ]
-	exit $?
-}
-
-# integrity DB - PRAGMA integrity_check of DB must be "ok"
-integrity() {
-	is "$(sqlite3 "$1" 'PRAGMA integrity_check' 2>&1)" ok \
-	   "integrity_check ok on $(basename "$1")"
-}
-
-# lines FILE - number of lines
-lines() {
-	wc -l < "$1" | tr -d ' '
-}
+. tests/tap.sh
 
 # record_host OUT.dat [SYS/EVENT...] - record syscalls munmap enter/exit
 # (and the other events named) into an instance buffer while running a

@@ -7,8 +7,7 @@ TR=/sys/kernel/tracing
 INST=zapdt$$
 T=$(mktemp -d /tmp/zapd-live.XXXXXX)
 chmod 755 "$T"
-tap_n=0
-tap_fail=0
+. tests/tap.sh
 bg_pids=
 cleanup() {
 	for p in $bg_pids; do kill -9 "$p" 2>/dev/null; done
@@ -16,45 +15,6 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-
-ok() {	# ok STATUS DESCRIPTION
-	tap_n=$((tap_n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $tap_n - $2"
-	else
-		echo "not ok $tap_n - $2"
-		tap_fail=$((tap_fail + 1))
-	fi
-}
-
-is() {	# is GOT WANT DESCRIPTION
-	if [ "$1" = "$2" ]; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		echo "#   got '$1', want '$2'"
-	fi
-}
-
-cmp_ok() {	# cmp_ok GOT OP WANT DESCRIPTION (numeric: -gt -ge -lt -le)
-	if [ "$1" "$2" "$3" ] 2>/dev/null; then
-		ok 0 "$4"
-	else
-		ok 1 "$4"
-		echo "#   got '$1', want $2 '$3'"
-	fi
-}
-
-done_testing() {
-	echo "1..$tap_n"
-	[ "$tap_fail" -eq 0 ]
-	exit $?
-}
-
-# lines FILE - number of lines
-lines() {
-	wc -l < "$1" | tr -d ' '
-}
 
 # need_host - skip the whole file unless root + tracefs + syscalls events
 need_host() {
