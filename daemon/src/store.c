@@ -286,53 +286,9 @@ static int delete_run(struct store *st, int64_t id, int64_t lo, int64_t hi)
 }
 
 /*
- * keep_stale_live - a live run left 'importing' by a zapd live that is
- * gone (kill -9, crash) holds everything committed up to its last commit:
- * keep it, marked done and incomplete, instead of letting reap_stale()
- * delete it.
- */
-static int keep_stale_live(struct store *st)
-{
-	sqlite3_stmt *s, *u;
-	int64_t ids[64];
-	int n = 0, i, ret = 0;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT id, importer_pid FROM runs"
-			       " WHERE state = 'importing' AND source = 'live'",
-			       -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	while (sqlite3_step(s) == SQLITE_ROW && n < 64) {
-		pid_t pid = (pid_t)sqlite3_column_int64(s, 1);
-
-		if (pid > 0 && pid != getpid() && (kill(pid, 0) == 0 ||
-						    errno == EPERM))
-			continue;	/* still tracing */
-		ids[n++] = sqlite3_column_int64(s, 0);
-	}
-	sqlite3_finalize(s);
-	if (!n)
-		return 0;
-	if (sqlite3_prepare_v2(st->db, "UPDATE runs SET state = 'done',"
-			       " complete = 0, importer_pid = NULL"
-			       " WHERE id = ?1", -1, &u, NULL) != SQLITE_OK)
-		return -1;
-	for (i = 0; i < n && !ret; i++) {
-		log_warnx("database '%s': live run %lld was interrupted: kept "
-			  "up to its last commit, marked incomplete", st->path,
-			  (long long)ids[i]);
-		sqlite3_bind_int64(u, 1, ids[i]);
-		if (sqlite3_step(u) != SQLITE_DONE)
-			ret = -1;
-		sqlite3_reset(u);
-	}
-	sqlite3_finalize(u);
-	if (ret)
-		db_err(st, "cannot close interrupted live run");
-	return ret;
-}
-
-/*
- * reap_stale - delete runs left 'importing' by a process that is gone. A
+ * reap_stale - settle runs left 'importing' by a writer that is gone (kill
+ * -9, crash). A live run holds everything committed up to its last
+ * commit: keep it, marked done and incomplete. An import is deleted: a
  * bulk import commits its rows only with state = 'done', so there is
  * usually nothing but the run row; without first_id (rows inserted by
  * other means) the whole table is searched.
@@ -341,10 +297,12 @@ static int reap_stale(struct store *st)
 {
 	sqlite3_stmt *s;
 	int64_t ids[64], lo[64], hi[64];
+	bool live[64];
 	int n = 0, i, ret = 0;
 
 	if (sqlite3_prepare_v2(st->db, "SELECT id, importer_pid, first_id,"
-			       " last_id FROM runs WHERE state = 'importing'",
+			       " last_id, source = 'live' FROM runs"
+			       " WHERE state = 'importing'",
 			       -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	while (sqlite3_step(s) == SQLITE_ROW && n < 64) {
@@ -352,12 +310,13 @@ static int reap_stale(struct store *st)
 
 		if (pid > 0 && pid != getpid() && (kill(pid, 0) == 0 ||
 						    errno == EPERM))
-			continue;	/* its importer is still running */
+			continue;	/* its writer is still running */
 		ids[n] = sqlite3_column_int64(s, 0);
 		lo[n] = sqlite3_column_type(s, 2) == SQLITE_NULL ? INT64_MIN :
 			sqlite3_column_int64(s, 2);
 		hi[n] = sqlite3_column_type(s, 3) == SQLITE_NULL ? INT64_MAX :
 			sqlite3_column_int64(s, 3);
+		live[n] = sqlite3_column_int(s, 4);
 		n++;
 	}
 	sqlite3_finalize(s);
@@ -366,13 +325,29 @@ static int reap_stale(struct store *st)
 	if (exec(st, "BEGIN IMMEDIATE") < 0)
 		return -1;
 	for (i = 0; i < n && !ret; i++) {
-		log_warnx("database '%s': deleting run %lld left incomplete "
-			  "by an interrupted import", st->path,
+		if (!live[i]) {
+			log_warnx("database '%s': deleting run %lld left "
+				  "incomplete by an interrupted import",
+				  st->path, (long long)ids[i]);
+			ret = delete_run(st, ids[i], lo[i], hi[i]);
+			continue;
+		}
+		log_warnx("database '%s': live run %lld was interrupted: kept "
+			  "up to its last commit, marked incomplete", st->path,
 			  (long long)ids[i]);
-		ret = delete_run(st, ids[i], lo[i], hi[i]);
+		if (sqlite3_prepare_v2(st->db, "UPDATE runs SET state = 'done',"
+				       " complete = 0, importer_pid = NULL"
+				       " WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
+			ret = -1;
+		else {
+			sqlite3_bind_int64(s, 1, ids[i]);
+			if (sqlite3_step(s) != SQLITE_DONE)
+				ret = -1;
+			sqlite3_finalize(s);
+		}
 	}
 	if (ret || exec(st, "COMMIT") < 0) {
-		db_err(st, "cannot delete stale run");
+		db_err(st, "cannot settle an interrupted run");
 		exec(st, "ROLLBACK");
 		return -1;
 	}
@@ -524,7 +499,7 @@ struct store *store_open(const char *path, enum store_mode mode)
 		return st;
 	/* a bulk import that died between its two commits left its rows
 	 * (reaped here) and no intervals_dur (built again here) */
-	if (keep_stale_live(st) < 0 || reap_stale(st) < 0 ||
+	if (reap_stale(st) < 0 ||
 	    exec(st, DUR_INDEX_SQL) < 0)
 		goto fail;
 	if (prepare_all(st) < 0)
