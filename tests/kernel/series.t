@@ -27,7 +27,7 @@ if [ ! -r "$tarball" ]; then
 	exit 1
 fi
 src=linux-source-6.12
-tar -C "$tmp" -xf "$tarball" $src/mm/memory.c $src/MAINTAINERS \
+tar -C "$tmp" -xf "$tarball" $src/mm/memory.c $src/mm/internal.h $src/MAINTAINERS \
 	$src/include/trace/events $src/tools/testing/selftests/ftrace \
 	$src/scripts $src/LICENSES $src/Documentation/dev-tools 2>/dev/null ||
 	{ echo "Bail out! cannot unpack $tarball"; exit 1; }
