@@ -100,7 +100,7 @@ U=$udir/src P=$pdir/src
 	grep -w unmap_page_range "$out/bloat-o-meter.txt" || true
 	echo "vmlinux: $(head -n 1 "$out/bloat-o-meter.vmlinux.txt")"
 	# functions other than the zap tracing ones that changed size anywhere
-	awk 'NR > 2 && $1 !~ /zap|^$|^Total/ && $1 !~ /^(__probestub|__traceiter|perf_trace|trace_event_raw_event|trace_raw_output)_/' \
+	awk 'NR > 2 && tolower($1) !~ /zap|^$|^total/ && $1 !~ /^(__probestub|__traceiter|perf_trace|trace_event_raw_event|trace_raw_output)_/' \
 		"$out/bloat-o-meter.vmlinux.txt" | sed 's/^/vmlinux other: /'
 	# direct calls in unmap_page_range: what the patched one calls that the unpatched does not
 	for v in unpatched patched; do
