@@ -180,7 +180,8 @@ for r in runs:
         res.setdefault((name.split("-", 1)[1], mode), []).append((name, d, s))
         extra = ""
         if "events_per_sec" in d:
-            extra = f" events={d['events_emitted']} events_per_sec={d['events_per_sec']}"
+            rate = "events_per_sec" if clock == "wall" else "events_per_1e9_insn"
+            extra = f" events={d['events_emitted']} {rate}={d['events_per_sec']}"
         print(f"{name:24s} {mode:8s} median_ns={d['median_ns']:>10s} min={d['min_ns']:>10s} max={d['max_ns']:>10s} "
               f"{unit}/pte median={d['ns_per_pte_median']} min={d['ns_per_pte_min']} max={d['ns_per_pte_max']}{extra}")
 print()
