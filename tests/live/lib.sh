@@ -77,9 +77,14 @@ start_workload() {
 	WL_PID=$(cat "$WL_PIDF")
 }
 
-# go_workload - let the workload run and wait until it exits
-go_workload() {
+# release_workload - let the workload run (it is $WL_BG; wait for it yourself)
+release_workload() {
 	echo go >&9
 	exec 9>&-
+}
+
+# go_workload - let the workload run and wait until it exits
+go_workload() {
+	release_workload
 	wait "$WL_BG"
 }

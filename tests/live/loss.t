@@ -24,8 +24,7 @@ cmp_ok "$kb" -le 16 "per-CPU buffer set to 8 KB (kernel rounds to ${kb})"
 # (the last event kept was an enter) or not (an exit), about half and half,
 # so with many overflows "some interval is tainted" is certain enough, where
 # one storm with a reader that keeps up gave as few as one or two losses.
-echo go >&9
-exec 9>&-
+release_workload
 while kill -0 $WL_BG 2>/dev/null; do
 	kill -STOP $zp; sleep 0.02; kill -CONT $zp; sleep 0.02
 done

@@ -19,8 +19,7 @@ bg_pids="$bg_pids $zp"
 wait_for 10 live_ready $DB
 ok $? "tracing started"
 
-echo go >&9
-exec 9>&-
+release_workload
 t0=$(date +%s%N)
 open_row() {
 	[ "$(q $DB "SELECT count(*) FROM intervals WHERE pid = $WL_PID
@@ -71,8 +70,7 @@ rm -f $DB $DB-wal $DB-shm
 zp=$!
 bg_pids="$bg_pids $zp"
 wait_for 10 live_ready $DB
-echo go >&9
-exec 9>&-
+release_workload
 wait_for 2 open_row
 ok $? "never-ending hang: open row committed"
 kill -TERM $zp
