@@ -2,9 +2,9 @@
 /*
  * decode.c - binary decoding of trace records (see decode.h).
  *
- * Owns: the zap event table, the path/stage symbol tables and the field
- * reads. Callers (import.c, live.c) own the event-id -> struct evdec maps,
- * the per-CPU counts and what an undecodable event means to them.
+ * Owns: the zap event table, the path/stage symbol tables, the decoder
+ * tables and the field reads. Callers (import.c, live-*.c) decide when
+ * an event is classified and what a classification error means to them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,22 +68,98 @@ const struct dec_zap *dec_find_zap(const char *name)
 }
 
 /**
- * dec_init() - an empty decoder of @ev: not paired, no fields
- * @d: decoder
- * @ev: the event (may be NULL: unknown id)
+ * dectab_add() - the (empty, unclassified) decoder of event @id
+ * @t: the buffer's table
+ * @id: event id
+ * @ev: the event (NULL: unknown id)
+ * @ncpus: CPUs to count records for at first (dec_count() grows it)
+ *
+ * Return: the decoder, or NULL on ENOMEM.
  */
-void dec_init(struct evdec *d, struct tep_event *ev)
+struct evdec *dectab_add(struct dectab *t, int id, struct tep_event *ev,
+			 int ncpus)
 {
-	memset(d, 0, sizeof(*d));
+	struct evdec *d, **nb;
+	int n;
+
+	if (id < 0)
+		return NULL;
+	if (id >= t->n) {
+		n = id + 64;
+		nb = realloc(t->byid, n * sizeof(*nb));
+		if (!nb)
+			return NULL;
+		memset(nb + t->n, 0, (n - t->n) * sizeof(*nb));
+		t->byid = nb;
+		t->n = n;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->ncount = ncpus > 0 ? ncpus : 8;
+	d->count = calloc(d->ncount, sizeof(*d->count));
+	if (!d->count) {
+		free(d);
+		return NULL;
+	}
 	d->ev = ev;
 	d->kind = -1;
 	d->pair = -1;
-	d->spec = -1;
+	free(t->byid[id]);
+	t->byid[id] = d;
+	return d;
+}
+
+/**
+ * dectab_free() - free every decoder of @t (the events are the tep's)
+ * @t: the table (emptied)
+ */
+void dectab_free(struct dectab *t)
+{
+	int i;
+
+	for (i = 0; i < t->n; i++) {
+		if (!t->byid[i])
+			continue;
+		free(t->byid[i]->count);
+		free(t->byid[i]->name);
+		free(t->byid[i]);
+	}
+	free(t->byid);
+	t->byid = NULL;
+	t->n = 0;
+}
+
+/**
+ * dec_count() - count a record of @d on @cpu
+ * @d: decoder
+ * @cpu: the record's CPU
+ *
+ * Return: 0, or -1 on ENOMEM.
+ */
+int dec_count(struct evdec *d, int cpu)
+{
+	uint64_t *c;
+	int n;
+
+	if (cpu < 0)
+		cpu = 0;
+	if (cpu >= d->ncount) {
+		n = cpu + 8;
+		c = realloc(d->count, n * sizeof(*c));
+		if (!c)
+			return -1;
+		memset(c + d->ncount, 0, (n - d->ncount) * sizeof(*c));
+		d->count = c;
+		d->ncount = n;
+	}
+	d->count[cpu]++;
+	return 0;
 }
 
 /**
  * dec_setup_zap() - make @d decode zap event @z
- * @d: decoder of the event (dec_init)
+ * @d: decoder of the event
  * @z: its table entry
  * @missing: called for each field the event's format lacks (it then
  *	     reads as 0); may be NULL
@@ -91,8 +167,8 @@ void dec_init(struct evdec *d, struct tep_event *ev)
  *
  * Return: the number of fields missing.
  */
-int dec_setup_zap(struct evdec *d, const struct dec_zap *z,
-		  void (*missing)(void *arg, const struct dec_zap *z,
+static int dec_setup_zap(struct evdec *d, const struct dec_zap *z,
+			 void (*missing)(void *arg, const struct dec_zap *z,
 				  const char *field),
 		  void *arg)
 {
@@ -112,21 +188,12 @@ int dec_setup_zap(struct evdec *d, const struct dec_zap *z,
 	return n;
 }
 
-/**
- * dec_setup_pair() - make @d decode the start or end of a generic pair
- * @d: decoder of the event (dec_init)
- * @end: the END event (else START)
- * @spec: index of the pair's spec (the caller's)
- * @pair: engine pair id
- * @key_field: field whose value is the pairing key, NULL: the pid
- *
- * Return: 0, or -1 if the event has no field @key_field.
- */
-int dec_setup_pair(struct evdec *d, bool end, int spec, int pair,
-		   const char *key_field)
+/* dec_setup_pair - make @d decode the start or end of pair @pair, keyed
+ * by @key_field (NULL: the pid); -1 if the event has no such field */
+static int dec_setup_pair(struct evdec *d, bool end, int pair,
+			  const char *key_field)
 {
 	d->kind = end ? ZEV_PAIR_END : ZEV_PAIR_START;
-	d->spec = spec;
 	d->pair = pair;
 	if (!key_field)
 		return 0;
@@ -138,19 +205,16 @@ int dec_setup_pair(struct evdec *d, bool end, int spec, int pair,
 	return 0;
 }
 
-/**
- * dec_setup_args() - the numeric fields of an extra (not paired) event to
+/*
+ * dec_setup_args - the numeric fields of an extra (not paired) event to
  * keep: the first DEC_MAX_ARGS of its own fields (not the common_ ones)
  * that are integers of at most 8 bytes (no arrays, strings, dynamic data)
- * @d: decoder of the event (dec_init)
  */
-void dec_setup_args(struct evdec *d)
+static void dec_setup_args(struct evdec *d)
 {
 	struct tep_format_field *f;
 
 	d->nargs = 0;
-	if (!d->ev)
-		return;
 	for (f = d->ev->format.fields; f && d->nargs < DEC_MAX_ARGS;
 	     f = f->next) {
 		if (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_STRING |
@@ -160,6 +224,74 @@ void dec_setup_args(struct evdec *d)
 			continue;
 		d->arg[d->nargs++] = f;
 	}
+}
+
+/* pair_of - the index of the pair spec @d's event starts or ends (*end
+ * set), -1 if none */
+static int pair_of(const struct evdec *d, const struct pair_spec *pairs,
+		   int npairs, bool *end)
+{
+	int i;
+
+	for (i = 0; i < npairs; i++) {
+		const struct pair_spec *ps = &pairs[i];
+
+		if (!strcmp(d->ev->system, ps->start_sys) &&
+		    !strcmp(d->ev->name, ps->start_ev)) {
+			*end = false;
+			return i;
+		}
+		if (!strcmp(d->ev->system, ps->end_sys) &&
+		    !strcmp(d->ev->name, ps->end_ev)) {
+			*end = true;
+			return i;
+		}
+	}
+	return -1;
+}
+
+/**
+ * dec_classify() - decide how @d's event is decoded, the same way for
+ * both sources: a zap event of docs/events.md; else the start or end of
+ * a --pair (pair id = spec index); else an extra event, stored with its
+ * numeric fields
+ * @d: a decoder from dectab_add()
+ * @pairs: the --pair specs
+ * @npairs: how many
+ * @missing: called for each field a zap event's format lacks (it then
+ *	     reads as 0); may be NULL
+ * @arg: for @missing
+ *
+ * Return: the enum dec_class, or -1 when the event is a pair's but lacks
+ * the key field (nothing logged: the caller says so), or on ENOMEM.
+ */
+int dec_classify(struct evdec *d, const struct pair_spec *pairs, int npairs,
+		 void (*missing)(void *arg, const struct dec_zap *z,
+				 const char *field),
+		 void *arg)
+{
+	const struct dec_zap *z;
+	bool end;
+	int i;
+
+	if (!d->ev)
+		return DEC_NONE;
+	if (!strcmp(d->ev->system, "zap") && (z = dec_find_zap(d->ev->name))) {
+		dec_setup_zap(d, z, missing, arg);
+		return DEC_ZAP;
+	}
+	i = pair_of(d, pairs, npairs, &end);
+	if (i >= 0) {
+		if (dec_setup_pair(d, end, i, pairs[i].key_field) < 0)
+			return -1;
+		return DEC_PAIR;
+	}
+	dec_setup_args(d);
+	if (asprintf(&d->name, "%s:%s", d->ev->system, d->ev->name) < 0) {
+		d->name = NULL;
+		return -1;
+	}
+	return DEC_EXTRA;
 }
 
 /**

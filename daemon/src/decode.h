@@ -6,8 +6,10 @@
  * Owns: the table of zap events (docs/events.md: name -> kind, fields ->
  * struct zev members), the symbolic names of path/stage values (from the
  * events' __print_symbolic() tables, numbers of docs/events.md as a
- * fallback), the per-event-id decoder (struct evdec: tep_event and
- * tep_format_field pointers resolved once) and the per-record decode.
+ * fallback), the per-event-id decoders of a buffer (struct dectab of
+ * struct evdec: tep_event and tep_format_field pointers resolved once,
+ * per-CPU record counts), which events are paired and which stored as
+ * extra events (dec_classify), and the per-record decode.
  *
  * Invariants:
  *  - binary only: per record tep_data_pid() and one
@@ -15,8 +17,9 @@
  *  - signed fields narrower than 64 bits are sign-extended;
  *  - a field a zap event lacks reads as 0 (the caller decides whether
  *    that is an error);
- *  - both sources decode a record identically: they call the same
- *    dec_setup_*() once per event and dec_record() per record.
+ *  - both sources decode a record identically: they classify an event
+ *    with the same dec_classify() once and call dec_record() or
+ *    dec_event() per record.
  */
 #ifndef ZAPD_DECODE_H
 #define ZAPD_DECODE_H
@@ -26,7 +29,8 @@
 
 #include <event-parse.h>
 
-#include "engine.h"
+#include "cli.h"
+#include "record.h"
 
 #define DEC_MAX_FIELDS	8	/* zap event fields decoded */
 #define DEC_MAX_ARGS	EXT_MAX_ARGS	/* numeric fields of an extra event */
@@ -52,31 +56,55 @@ extern const struct dec_zap dec_zaps[];
 extern const int dec_nzaps;
 
 /*
- * struct evdec - how to decode one event (one per event id and buffer).
- * kind < 0: the event is not paired: counted, and (nargs) stored as an
+ * struct evdec - how to decode one event (one per event id and buffer),
+ * and how many records of it each CPU had since the counts were stored.
+ * kind < 0: the event is not paired: counted, and (name) stored as an
  * extra event.
  */
 struct evdec {
 	struct tep_event	*ev;
 	int			kind;	/* enum zev_kind, or -1 */
 	int			pair;	/* ZEV_PAIR_*: engine pair id */
-	int			spec;	/* ZEV_PAIR_*: index of its pair spec */
 	int			nf;
 	struct tep_format_field	*field[DEC_MAX_FIELDS];
 	int			tgt[DEC_MAX_FIELDS];
 	int			nargs;	/* extra event: numeric fields kept */
 	struct tep_format_field	*arg[DEC_MAX_ARGS];
+	char			*name;	/* extra event: "sys:event", or NULL */
+	bool			fields_stored;	/* its a0..a5 names */
+	uint64_t		*count;	/* per CPU */
+	int			ncount;
 };
 
+/* struct dectab - the decoders of one buffer, by event id */
+struct dectab {
+	struct evdec		**byid;
+	int			n;
+};
+
+/* dec_classify() results */
+enum dec_class {
+	DEC_NONE,	/* unknown event id: counted only */
+	DEC_ZAP,	/* a zap event of docs/events.md */
+	DEC_PAIR,	/* the start or end of a --pair */
+	DEC_EXTRA,	/* anything else: stored as an extra event */
+};
+
+/* dectab_get - the decoder of @id, NULL if none yet */
+static inline struct evdec *dectab_get(const struct dectab *t, int id)
+{
+	return id >= 0 && id < t->n ? t->byid[id] : NULL;
+}
+
+struct evdec *dectab_add(struct dectab *t, int id, struct tep_event *ev,
+			 int ncpus);
+void dectab_free(struct dectab *t);
+int dec_count(struct evdec *d, int cpu);
+int dec_classify(struct evdec *d, const struct pair_spec *pairs, int npairs,
+		 void (*missing)(void *arg, const struct dec_zap *z,
+				 const char *field),
+		 void *arg);
 const struct dec_zap *dec_find_zap(const char *name);
-void dec_init(struct evdec *d, struct tep_event *ev);
-int dec_setup_zap(struct evdec *d, const struct dec_zap *z,
-		  void (*missing)(void *arg, const struct dec_zap *z,
-				  const char *field),
-		  void *arg);
-int dec_setup_pair(struct evdec *d, bool end, int spec, int pair,
-		   const char *key_field);
-void dec_setup_args(struct evdec *d);
 void dec_record(const struct evdec *d, struct tep_handle *tep,
 		const struct tep_record *rec, int cpu, struct zev *ev);
 void dec_event(const struct evdec *d, struct tep_handle *tep,

@@ -80,24 +80,6 @@ const char *zev_kind_name(enum zev_kind kind)
 	return kind_names[kind];
 }
 
-/**
- * zap_end_name() - name of a close reason, as stored in the database
- * @why: the reason
- *
- * Return: "done", "restart", "lost", "mismatch" or "eof".
- */
-const char *zap_end_name(enum zap_end why)
-{
-	switch (why) {
-	case ZAP_END_DONE:	return "done";
-	case ZAP_END_RESTART:	return "restart";
-	case ZAP_END_LOST:	return "lost";
-	case ZAP_END_MISMATCH:	return "mismatch";
-	case ZAP_END_EOF:	return "eof";
-	}
-	return "?";
-}
-
 /* hash - mix (class, key) into a bucket index */
 static size_t hash(const struct engine *e, int class, uint64_t key)
 {

@@ -1,28 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * import.h - the trace.dat source.
+ * import.h - zapd import: a trace.dat into the database.
  *
- * Owns: reading a trace.dat with libtracecmd, binary decoding of the zap
- * (and generic pair) events, and the glue engine -> store for one run.
+ * Owns: the subcommand: its command line, the checks of the input file,
+ * its identity (content hash), the run's life in the store and the
+ * summary line. Reading is tracedat.c's, pairing and writing run.c's.
  */
 #ifndef ZAPD_IMPORT_H
 #define ZAPD_IMPORT_H
 
 #include <stdbool.h>
 
-/* exit codes of zapd import (documented in docs/architecture.md) */
-#define IMPORT_OK		0	/* imported, or already imported */
-#define IMPORT_ERR		1	/* nothing written */
-#define IMPORT_INCOMPLETE	3	/* truncated/corrupt: readable part in */
-
-#define IMPORT_MAX_PAIRS	8
-
-/* struct pair_spec - a generic START -> END pair: "sys:start,sys:end[,field]" */
-struct pair_spec {
-	char	*start_sys, *start_ev;
-	char	*end_sys, *end_ev;
-	char	*key_field;		/* NULL: key by pid */
-};
+#include "cli.h"
 
 /* struct import_opts - the command line of zapd import */
 struct import_opts {
@@ -31,11 +20,10 @@ struct import_opts {
 	const char		*label;
 	bool			decode_only;	/* read + engine, no SQLite */
 	int			npairs;
-	struct pair_spec	pairs[IMPORT_MAX_PAIRS];
+	struct pair_spec	pairs[ZAPD_MAX_PAIRS];
 };
 
-int pair_spec_parse(struct pair_spec *ps, const char *arg);
-void pair_spec_free(struct pair_spec *ps);
+int cmd_import(int argc, char **argv);
 int zapd_import(const struct import_opts *o);
 
 #endif /* ZAPD_IMPORT_H */

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libmsg.c - capture of the tracing libraries' messages (see libmsg.h).
+ *
+ * Owns: the error count and the last message. Single-threaded use: the
+ * libraries are called from one thread of a process.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <event-parse.h>
+
+#include "libmsg.h"
+#include "log.h"
+
+static int lib_errors;
+static char lib_last[256];
+
+/*
+ * tep_vprint - override of libtraceevent's weak hook: keep library
+ * messages off stderr (one-line diagnostics are ours), remember the last
+ * error so a truncated file can be reported, show them with -vv.
+ */
+int tep_vprint(const char *name, enum tep_loglevel level, bool print_err,
+	       const char *fmt, va_list ap)
+{
+	char buf[256];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	buf[strcspn(buf, "\n")] = '\0';
+	if (level <= TEP_LOG_WARNING) {
+		lib_errors++;
+		snprintf(lib_last, sizeof(lib_last), "%s", buf);
+	}
+	log_debug("%s: %s", name ? name : "lib", buf);
+	return 0;
+}
+
+void libmsg_reset(void)
+{
+	lib_errors = 0;
+	lib_last[0] = '\0';
+}
+
+int libmsg_errors(void)
+{
+	return lib_errors;
+}
+
+const char *libmsg_last(void)
+{
+	return lib_last;
+}
+
+void libmsg_note(const char *msg)
+{
+	snprintf(lib_last, sizeof(lib_last), "%s", msg);
+}

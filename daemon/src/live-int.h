@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * live-int.h - the live source's private header, shared by live.c (the
+ * run: orchestration, main loop, signals, privilege separation),
+ * live-opts.c (command line), live-instance.c (tracefs instance, events,
+ * filters), live-reader.c (per-CPU readers, time merge, loss accounting)
+ * and watchdog.c (stall rows). Nothing outside live*.c and watchdog.c
+ * includes it.
+ */
+#ifndef ZAPD_LIVE_INT_H
+#define ZAPD_LIVE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cli.h"
+#include "decode.h"
+#include "record.h"
+
+#define DEFAULT_INSTANCE	"zapd"
+#define LIVE_MAX_EVENTS		32	/* -e */
+#define LIVE_MAX_PIDS		64	/* --pid */
+
+struct tracefs_instance;
+struct tracefs_cpu;
+struct kbuffer;
+struct tep_handle;
+struct store;
+struct writer;
+struct run;
+struct comm;
+
+/* struct live_opts - the command line of zapd live */
+struct live_opts {
+	const char		*db, *instance, *label, *user;
+	const char		*comm, *mm, *filter;
+	char			pids[LIVE_MAX_PIDS * 12];
+	bool			zap, stages, lock;
+	const char		*events[LIVE_MAX_EVENTS];
+	int			nevents;
+	struct pair_spec	pairs[ZAPD_MAX_PAIRS];
+	int			npairs;
+	long			buffer_kb;	/* 0: kernel default */
+	long			stall_ms, commit_ms;
+	double			duration;	/* 0: until a signal */
+	uid_t			uid;
+	gid_t			gid;
+};
+
+/* struct pend - a decoded record waiting for the merge watermark */
+struct pend {
+	struct zev	ev;
+	bool		shadow;	/* ZEV_LOST that taints but writes no row */
+};
+
+/* struct lcpu - one CPU's reader */
+struct lcpu {
+	int			cpu;
+	int			fd;		/* trace_pipe_raw, O_NONBLOCK */
+	int			stats_fd;	/* per_cpu/cpuN/stats */
+	struct tracefs_cpu	*tcpu;
+	struct kbuffer		*kbuf;
+	uint64_t		overrun, dropped;	/* stats last seen */
+	uint64_t		last_ts;	/* last record read */
+	struct pend		*q;
+	size_t			qhead, qlen, qcap;
+};
+
+/* struct live - one zapd live run */
+struct live {
+	struct live_opts	o;
+	struct tracefs_instance	*inst;
+	bool			own_inst;	/* we created it: remove it */
+	struct tep_handle	*tep;
+	struct dectab		dec;		/* enabled events, by id */
+	struct evdec		**hs;		/* the same, in setup order */
+	int			nh;
+	struct lcpu		*cpus;
+	int			ncpus;
+	void			*page;
+	int			subbuf;
+	int			on_fd;		/* tracing_on */
+	int			cmdlines_fd;	/* saved_cmdlines */
+	struct store		*st;
+	struct writer		*w;
+	struct comm		*comm;
+	struct run		*run;
+	struct zap_names	names;
+	bool			commit_now;	/* a stall row was written */
+	int64_t			run_id;
+};
+
+/* live-opts.c */
+int live_parse_opts(struct live_opts *o, int argc, char **argv);
+
+/* live-instance.c */
+int live_load_tep(struct live *l);
+int live_setup_events(struct live *l);
+int live_setup_instance(struct live *l);
+void live_instance_in_use(const char *name);
+void live_close_files(struct live *l);
+int live_remove_instance(struct live *l);
+
+/* live-reader.c */
+int live_pass(struct live *l, bool drain);
+int live_read_stats(struct lcpu *c, uint64_t *overrun, uint64_t *dropped);
+int live_check_stats(struct live *l, uint64_t now);
+void live_reader_free(struct live *l);
+
+/* watchdog.c */
+int watchdog_check(struct live *l, uint64_t now_ns);
+
+#endif /* ZAPD_LIVE_INT_H */

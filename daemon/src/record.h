@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * record.h - the records that cross module boundaries.
+ *
+ * Owns: the types every stage of the data flow passes on,
+ *
+ *   source (import.c | live-*.c) --struct zev / struct ext_event-->
+ *   run.c --> engine.c --struct zap_interval / zap_range / zap_orphan-->
+ *   run.c --> writer.c --> store*.c
+ *
+ * and nothing else: no functions but the names of on-disk values.
+ *
+ * Invariants:
+ *  - values marked ON DISK are part of the database format (schema/002's
+ *    interval_rows.f bits, ranges.end_reason): never renumber them; a new
+ *    value needs a schema migration that teaches the views its name.
+ *  - a record holds no pointer it owns: strings (kind, name, comm) belong
+ *    to whoever produced them and live until the run ends (writer.h).
+ */
+#ifndef ZAPD_RECORD_H
+#define ZAPD_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* zev_kind - what a decoded event is (in memory only) */
+enum zev_kind {
+	ZEV_START,		/* zap_present_ptes_start */
+	ZEV_STAGE,		/* zap_present_folio_stage */
+	ZEV_DONE,		/* zap_present_ptes_done */
+	ZEV_LOCK,		/* zap_pte_lock */
+	ZEV_LOCKED,		/* zap_pte_locked */
+	ZEV_UNLOCK,		/* zap_pte_unlock */
+	ZEV_PAIR_START,		/* generic pair start (zev.pair, zev.key) */
+	ZEV_PAIR_END,		/* generic pair end */
+	ZEV_LOST,		/* events lost on zev.cpu before zev.ts_ns */
+	ZEV_NR_KINDS
+};
+
+/* zev flags: the bool fields of the zap events (in memory only) */
+#define ZF_PAGE		(1u << 0)	/* start: page */
+#define ZF_ANON		(1u << 1)	/* start: anon */
+#define ZF_DELAY_RMAP	(1u << 2)	/* stage: delay_rmap */
+#define ZF_FULL		(1u << 3)	/* stage: full */
+#define ZF_FORCE_FLUSH	(1u << 4)	/* done/unlock: force_flush */
+#define ZF_FORCE_BREAK	(1u << 5)	/* done/unlock: force_break */
+#define ZF_MAPPED	(1u << 6)	/* locked: mapped */
+
+/* struct zev - one decoded event; fields not used by a kind are ignored */
+struct zev {
+	enum zev_kind	kind;
+	int		cpu;
+	int		pid;
+	int		pair;		/* ZEV_PAIR_*: id from engine_add_pair */
+	uint64_t	ts_ns;
+	uint64_t	key;		/* ZEV_PAIR_*: pairing key */
+	uint64_t	mm;
+	uint64_t	addr;
+	uint64_t	pfn;		/* start */
+	uint64_t	end;		/* lock, unlock */
+	int64_t		nr;		/* stage (u32), done (s32) */
+	uint32_t	max_nr;		/* start */
+	int		path;		/* done */
+	int		stage;		/* stage */
+	int		order;		/* start */
+	unsigned int	flags;		/* ZF_* */
+	int64_t		count;		/* ZEV_LOST: events lost, -1 unknown */
+};
+
+/*
+ * zap_end - why an interval/range was closed. ON DISK: the value is
+ * interval_rows.f bits 8-10 (schema/002: 0 done .. 4 eof; 5 is the
+ * watchdog's 'open', never an engine value), and zap_end_name() is the
+ * text of ranges.end_reason.
+ */
+enum zap_end {
+	ZAP_END_DONE = 0,	/* its end event arrived: finished */
+	ZAP_END_RESTART = 1,	/* a new start for the same key superseded it */
+	ZAP_END_LOST = 2,	/* events were lost on its CPU: tainted */
+	ZAP_END_MISMATCH = 3,	/* an end event of the wrong phase arrived */
+	ZAP_END_EOF = 4,	/* still open at end of input: hung candidate */
+};
+#define ZAP_END_OPEN	5	/* ON DISK: a watchdog row, still open */
+
+/* struct zap_names - symbolic names of path and stage values (NULL: none;
+ * the sources fill it from the event formats, the store writes them) */
+#define ZAP_NAMES_MAX	16
+struct zap_names {
+	const char	*path[ZAP_NAMES_MAX];
+	const char	*stage[ZAP_NAMES_MAX];
+};
+
+/*
+ * struct ext_event - a record of an event that is not paired (zapd live
+ * -e, other events of a trace.dat): stored as it is, for correlation
+ */
+#define EXT_MAX_ARGS	6
+struct ext_event {
+	const char	*name;		/* "system:event", stable for the run */
+	uint64_t	ts_ns;
+	int		cpu, pid;
+	int		nargs;		/* a[0..nargs-1] valid */
+	int64_t		a[EXT_MAX_ARGS];
+};
+
+#define ZAP_MAX_STAGES	8
+
+/* struct zap_stage - one zap_present_folio_stage inside an interval */
+struct zap_stage {
+	int		stage;
+	int		cpu;
+	uint64_t	ts_ns;
+	uint64_t	since_prev_ns;	/* since start or previous stage */
+	int64_t		nr;
+	unsigned int	flags;		/* ZF_DELAY_RMAP, ZF_FULL */
+};
+
+/*
+ * struct zap_interval - a start..done interval (kind "zap") or a generic
+ * pair (kind = the pair's name). Fields of the end event are valid only
+ * when @finished. The stages are last so that a copy can stop after the
+ * used ones (writer.c).
+ */
+struct zap_interval {
+	const char	*kind;
+	int		pair;		/* -1 for zap, else generic pair id */
+	int		cpu;		/* CPU of the start event */
+	int		done_cpu;	/* CPU of the end event, -1 if none */
+	int		pid;
+	uint64_t	key;		/* pid for zap, pair key otherwise */
+	uint64_t	mm, addr, pfn;
+	uint32_t	max_nr;
+	int64_t		nr;		/* done: nr */
+	int		path;		/* done: path, -1 if none */
+	int		order;
+	unsigned int	flags;		/* ZF_PAGE|ZF_ANON|ZF_FORCE_* */
+	uint64_t	start_ns;
+	uint64_t	end_ns;		/* done ts, or when it was closed */
+	enum zap_end	why;
+	bool		finished, tainted, migrated;
+	bool		flagged;	/* engine_walk_open() flagged it */
+	int		last_stage;	/* -1 if none */
+	int		nstages;
+	unsigned int	stages_dropped;	/* beyond ZAP_MAX_STAGES */
+	struct zap_stage stages[ZAP_MAX_STAGES];
+};
+
+/* struct zap_range - a PTE lock range: lock -> locked -> unlock */
+struct zap_range {
+	int		cpu;		/* CPU of zap_pte_lock */
+	int		unlock_cpu;	/* -1 if none */
+	int		pid;
+	uint64_t	mm, addr, end, reached;
+	uint64_t	lock_ns;
+	uint64_t	locked_ns;	/* valid if has_locked */
+	uint64_t	end_ns;		/* unlock ts, or when it was closed */
+	unsigned int	flags;		/* ZF_MAPPED|ZF_FORCE_* */
+	enum zap_end	why;
+	bool		has_locked, has_unlock, finished, tainted;
+};
+
+/* struct zap_orphan - an end/middle event with nothing open to pair with */
+struct zap_orphan {
+	enum zev_kind	kind;
+	const char	*name;		/* event or pair name */
+	int		cpu, pid;
+	uint64_t	ts_ns, mm, addr, key;
+};
+
+/**
+ * zap_end_name() - the stored name of a close reason (ON DISK)
+ * @why: a zap_end value, or ZAP_END_OPEN
+ *
+ * Return: "done", "restart", "lost", "mismatch", "eof", "open" or "?".
+ */
+static inline const char *zap_end_name(int why)
+{
+	static const char *const names[] = {
+		"done", "restart", "lost", "mismatch", "eof", "open",
+	};
+
+	return why >= 0 && why <= ZAP_END_OPEN ? names[why] : "?";
+}
+
+#endif /* ZAPD_RECORD_H */

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * usage.c - the usage texts of zapd and its subcommands, as data.
+ *
+ * Owns: every --help text (in the style of trace-cmd's trace-usage.c).
+ * Invariant: each option a subcommand's getopt table accepts appears in
+ * its text here, and in man/ and completion/ (tests compare them).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* struct usage - one subcommand's text; cmd NULL is zapd's own */
+struct usage {
+	const char	*cmd;
+	const char	*text;
+};
+
+static const struct usage usages[] = {
+	{ NULL,
+"usage: zapd [-v] import FILE.dat [--db PATH] [--run-label L]\n"
+"                    [--pair SYS:START,SYS:END[,FIELD]]...\n"
+"       zapd [-v] query NAME [-n N] [--db PATH] [--csv]\n"
+"       zapd query --list\n"
+"       zapd [-v] live [--db PATH] [--duration SEC] [--pair ...] ...\n"
+"                  (zapd live --help)\n"
+"       zapd --help | --version\n"
+"\n"
+"import  read a trace-cmd trace.dat (top and instance buffers), pair the\n"
+"        zap events (docs/events.md) into intervals and store them in an\n"
+"        SQLite database (default ./" ZAPD_DEFAULT_DB "). Importing the same\n"
+"        content twice is a no-op. Exit 3: truncated file, readable part\n"
+"        imported and the run marked incomplete.\n"
+"        --pair also pairs any START event with an END event, keyed by\n"
+"        pid or by FIELD (interval kind = START's name). Records of any\n"
+"        other event (e.g. sched:sched_switch) are stored as extra\n"
+"        events (table events; zapd query inside).\n"
+"query   run a canned query (zapd query --list); -n N sets its row limit\n"
+"        or bucket count, --csv prints CSV instead of a table.\n"
+"live    trace into a private tracefs instance while the workload runs\n"
+"        (zapd live --help).\n" },
+	{ "import",
+"usage: zapd [-v] import FILE.dat [--db PATH] [--run-label L]\n"
+"                    [--pair SYS:START,SYS:END[,FIELD]]... [--decode-only]\n"
+"\n"
+"Read a trace-cmd trace.dat (top and instance buffers), pair the zap\n"
+"events (docs/events.md) into intervals and store them in an SQLite\n"
+"database. Importing the same content twice is a no-op.\n"
+"  --db PATH         the database (default ./" ZAPD_DEFAULT_DB ")\n"
+"  --run-label L     a label stored with the run\n"
+"  --pair S,E[,KEY]  also pair START with END, keyed by pid or field KEY\n"
+"                    (interval kind = START's name); at most 8\n"
+"  --decode-only     read, decode and pair, store nothing (benchmarks)\n"
+"Exit: 0 imported (or already), 1 error, 2 usage, 3 truncated or corrupt\n"
+"file: the readable part imported, the run marked incomplete.\n" },
+	{ "query",
+"usage: zapd [-v] query NAME [-n N] [--db PATH] [--csv]\n"
+"       zapd query --list\n"
+"\n"
+"Run a canned query (queries/NAME.sql) on the database.\n"
+"  --list            the queries, one line each\n"
+"  -n N              the query's row limit or bucket count\n"
+"  --db PATH         the database (default ./" ZAPD_DEFAULT_DB ")\n"
+"  --csv             CSV instead of an aligned table\n" },
+	{ "live",
+"usage: zapd [-v] live [--db PATH] [--duration SEC] [--run-label L]\n"
+"                  [--stages] [--lock] [--zap] [-e SYS:EVENT]...\n"
+"                  [--pair SYS:START,SYS:END[,FIELD]]...\n"
+"                  [--pid PID[,PID...]] [--comm COMM] [--mm ADDR]\n"
+"                  [--filter EXPR] [--buffer-kb KB] [--stall-ms MS]\n"
+"                  [--commit-ms MS] [--instance NAME] [--user USER] [-v]\n"
+"\n"
+"Trace into a private tracefs instance (default 'zapd') and store\n"
+"intervals in the database while the workload runs (docs/live.md).\n"
+"  --zap             zap start/done (default unless --pair is given)\n"
+"  --stages, --lock  also the stage / PTE lock events (imply --zap)\n"
+"  -e SYS:EVENT      also enable EVENT, store its records (correlation)\n"
+"  --pair S,E[,KEY]  pair any two events, keyed by pid or field KEY\n"
+"  --pid, --comm     in-kernel filters: set_event_pid, COMM == \"..\"\n"
+"  --mm ADDR         in-kernel filter on the zap events' mm field\n"
+"  --filter EXPR     ANDed into every enabled event's filter\n"
+"  --buffer-kb KB    per-CPU ring buffer size (default: kernel's)\n"
+"  --stall-ms MS     write an 'open' row for an interval open MS ms"
+" (100)\n"
+"  --commit-ms MS    commit the database at least every MS ms (200)\n"
+"  --duration SEC    stop after SEC seconds (default: SIGINT/SIGTERM)\n"
+"  --instance NAME   the tracefs instance to create (default 'zapd')\n"
+"  --run-label L     a label stored with the run\n"
+"  --user USER       drop privileges to USER after opening tracefs\n"
+"  -v, --verbose     more messages\n" },
+};
+
+/**
+ * usage_print() - print a usage text
+ * @f: stdout (--help) or stderr
+ * @cmd: the subcommand, NULL for zapd's own text
+ */
+void usage_print(FILE *f, const char *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(usages) / sizeof(usages[0]); i++) {
+		if ((!cmd && !usages[i].cmd) ||
+		    (cmd && usages[i].cmd && !strcmp(cmd, usages[i].cmd))) {
+			fputs(usages[i].text, f);
+			return;
+		}
+	}
+	fputs(usages[0].text, f);
+}
