@@ -78,6 +78,7 @@ struct table {
 	int	*numeric;
 };
 
+/* table_add - the current result row of @s, as strings; -1 on ENOMEM */
 static int table_add(struct table *t, sqlite3_stmt *s)
 {
 	int c;
@@ -110,6 +111,112 @@ static int table_add(struct table *t, sqlite3_stmt *s)
 	return 0;
 }
 
+/* find_query - the embedded SQL of @name, NULL after one line */
+static const char *find_query(const char *name)
+{
+	int i;
+
+	for (i = 0; i < zapd_nqueries; i++)
+		if (!strcmp(zapd_queries[i].name, name))
+			return zapd_queries[i].text;
+	log_warnx("no query '%s' (zapd query --list)", name);
+	return NULL;
+}
+
+/* prepare - compile @sql and bind -n; NULL after one line */
+static sqlite3_stmt *prepare(struct store *st, const char *name,
+			     const char *sql, long n)
+{
+	sqlite3_stmt *s = NULL;
+	int idx;
+
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) !=
+	    SQLITE_OK) {
+		log_warnx("query '%s': %s", name,
+			  sqlite3_errmsg(store_db(st)));
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	idx = sqlite3_bind_parameter_index(s, ":n");
+	if (n >= 0) {
+		if (!idx) {
+			log_warnx("query '%s' takes no -n", name);
+			sqlite3_finalize(s);
+			return NULL;
+		}
+		sqlite3_bind_int64(s, idx, n);
+	}
+	return s;
+}
+
+/* collect - every result row into @t; -1 after one line */
+static int collect(struct table *t, struct store *st, sqlite3_stmt *s,
+		   const char *name)
+{
+	int c, rc;
+
+	t->ncol = sqlite3_column_count(s);
+	t->width = calloc(t->ncol + 1, sizeof(*t->width));
+	t->numeric = calloc(t->ncol + 1, sizeof(*t->numeric));
+	if (!t->width || !t->numeric)
+		goto nomem;
+	for (c = 0; c < t->ncol; c++)
+		t->width[c] = (int)strlen(sqlite3_column_name(s, c));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (table_add(t, s) < 0)
+			goto nomem;
+	if (rc != SQLITE_DONE) {
+		log_warnx("query '%s': %s", name,
+			  sqlite3_errmsg(store_db(st)));
+		return -1;
+	}
+	return 0;
+nomem:
+	log_warnx("out of memory");
+	return -1;
+}
+
+/* print_cell - one cell (or header) of column @c in a table or CSV */
+static void print_cell(const struct table *t, int c, const char *v,
+		       bool csv, bool header)
+{
+	if (csv) {
+		csv_field(v);
+		putchar(c + 1 < t->ncol ? ',' : '\n');
+		return;
+	}
+	/* the last text column is not padded */
+	printf(t->numeric[c] ? "%*s" : "%-*s",
+	       header || c + 1 < t->ncol || t->numeric[c] ? t->width[c] : 0,
+	       v);
+	fputs(c + 1 < t->ncol ? "  " : "\n", stdout);
+}
+
+/* print_table - the header line and the rows */
+static void print_table(const struct table *t, sqlite3_stmt *s, bool csv)
+{
+	size_t r;
+	int c;
+
+	for (c = 0; c < t->ncol; c++)
+		print_cell(t, c, sqlite3_column_name(s, c), csv, true);
+	for (r = 0; r < t->nrow; r++)
+		for (c = 0; c < t->ncol; c++)
+			print_cell(t, c, t->cell[r * t->ncol + c], csv, false);
+}
+
+/* table_free - the cells and column data */
+static void table_free(struct table *t)
+{
+	size_t r;
+
+	for (r = 0; r < t->nrow * (size_t)t->ncol; r++)
+		free(t->cell[r]);
+	free(t->cell);
+	free(t->width);
+	free(t->numeric);
+}
+
 /**
  * query_run() - run a canned query and print its result
  * @db: database path (must exist)
@@ -124,82 +231,20 @@ int query_run(const char *db, const char *name, long n, bool csv)
 	struct table t = { 0 };
 	struct store *st = NULL;
 	sqlite3_stmt *s = NULL;
-	const char *sql = NULL, *tail;
-	int i, c, ret = 1, rc, idx;
-	size_t r;
+	const char *sql = find_query(name);
+	int ret = 1;
 
-	for (i = 0; i < zapd_nqueries; i++)
-		if (!strcmp(zapd_queries[i].name, name))
-			sql = zapd_queries[i].text;
-	if (!sql) {
-		log_warnx("no query '%s' (zapd query --list)", name);
+	if (!sql)
 		return 1;
-	}
 	st = store_open(db, STORE_RO);
 	if (!st)
 		return 1;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, &tail) !=
-	    SQLITE_OK) {
-		log_warnx("query '%s': %s", name,
-			  sqlite3_errmsg(store_db(st)));
-		goto out;
+	s = prepare(st, name, sql, n);
+	if (s && collect(&t, st, s, name) == 0) {
+		print_table(&t, s, csv);
+		ret = 0;
 	}
-	idx = sqlite3_bind_parameter_index(s, ":n");
-	if (n >= 0) {
-		if (!idx) {
-			log_warnx("query '%s' takes no -n", name);
-			goto out;
-		}
-		sqlite3_bind_int64(s, idx, n);
-	}
-	t.ncol = sqlite3_column_count(s);
-	t.width = calloc(t.ncol + 1, sizeof(*t.width));
-	t.numeric = calloc(t.ncol + 1, sizeof(*t.numeric));
-	if (!t.width || !t.numeric)
-		goto out;
-	for (c = 0; c < t.ncol; c++)
-		t.width[c] = (int)strlen(sqlite3_column_name(s, c));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (table_add(&t, s) < 0)
-			goto out;
-	if (rc != SQLITE_DONE) {
-		log_warnx("query '%s': %s", name,
-			  sqlite3_errmsg(store_db(st)));
-		goto out;
-	}
-	for (c = 0; c < t.ncol; c++) {
-		const char *h = sqlite3_column_name(s, c);
-
-		if (csv) {
-			csv_field(h);
-			putchar(c + 1 < t.ncol ? ',' : '\n');
-		} else {
-			printf(t.numeric[c] ? "%*s" : "%-*s", t.width[c], h);
-			fputs(c + 1 < t.ncol ? "  " : "\n", stdout);
-		}
-	}
-	for (r = 0; r < t.nrow; r++) {
-		for (c = 0; c < t.ncol; c++) {
-			const char *v = t.cell[r * t.ncol + c];
-
-			if (csv) {
-				csv_field(v);
-				putchar(c + 1 < t.ncol ? ',' : '\n');
-			} else {
-				printf(t.numeric[c] ? "%*s" : "%-*s",
-				       c + 1 < t.ncol || t.numeric[c] ?
-				       t.width[c] : 0, v);
-				fputs(c + 1 < t.ncol ? "  " : "\n", stdout);
-			}
-		}
-	}
-	ret = 0;
-out:
-	for (r = 0; r < t.nrow * (size_t)t.ncol; r++)
-		free(t.cell[r]);
-	free(t.cell);
-	free(t.width);
-	free(t.numeric);
+	table_free(&t);
 	sqlite3_finalize(s);
 	store_close(st);
 	return ret;
