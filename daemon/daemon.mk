@@ -9,7 +9,8 @@ ZAPD_CFLAGS	 = $(CFLAGS) -Idaemon/src $(ZAPD_PKG_CFLAGS)
 
 ZAPD_SRCS	:= zapd.c cli.c usage.c log.c libmsg.c engine.c decode.c \
 		   comm.c run.c writer.c store.c store-db.c store-rows.c \
-		   tracedat.c import.c query.c live.c live-opts.c \
+		   tracedat.c import.c query.c escape.c outfile.c report.c \
+		   report-tab.c report-svg.c report-tl.c export.c live.c live-opts.c \
 		   live-instance.c live-reader.c watchdog.c
 ZAPD_OBJS	:= $(addprefix $(BUILD)/daemon/,$(ZAPD_SRCS:.c=.o)) \
 		   $(BUILD)/daemon/embed.o
@@ -20,7 +21,7 @@ ZAPD_SQL	:= $(sort $(wildcard schema/*.sql)) $(sort $(wildcard queries/*.sql))
 zapd: $(BUILD)/zapd
 
 $(BUILD)/zapd: $(ZAPD_OBJS)
-	$(CC) $(CFLAGS) -pthread -o $@ $(ZAPD_OBJS) $(ZAPD_PKG_LIBS)
+	$(CC) $(CFLAGS) -pthread -o $@ $(ZAPD_OBJS) $(ZAPD_PKG_LIBS) -lm
 
 $(BUILD)/daemon/%.o: daemon/src/%.c $(ZAPD_HDRS)
 	@mkdir -p $(@D)

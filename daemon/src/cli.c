@@ -7,6 +7,7 @@
  * the hint to --help; nothing here exits: callers return
  * ZAPD_EXIT_USAGE before they create anything.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -103,6 +104,49 @@ int cli_double(const char *cmd, const char *opt, const char *s, double min,
 	}
 	*out = v;
 	return 0;
+}
+
+/* struct unit - a duration suffix and its value in ns */
+static const struct unit {
+	const char	*name;
+	double		ns;
+} units[] = {
+	{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1 },
+};
+
+/**
+ * cli_duration() - parse a duration: a number and a unit (ns, us, ms, s)
+ * @cmd: subcommand
+ * @opt: option name
+ * @s: the text, e.g. "100us", "1.5ms", "250" (no unit: ns)
+ * @out: set to whole nanoseconds (rounded) on success, >= 0
+ *
+ * Return: 0, or -1 after one line.
+ */
+int cli_duration(const char *cmd, const char *opt, const char *s,
+		 int64_t *out)
+{
+	char *end;
+	double v;
+	size_t i;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v) || v < 0 || !isdigit((unsigned char)*s))
+		goto bad;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].name))
+			continue;
+		v *= units[i].ns;
+		if (v > 1e18)
+			goto bad;
+		*out = llround(v);
+		return 0;
+	}
+bad:
+	cli_usage_error(cmd, "bad %s '%s' (want a duration: a number with "
+			"ns, us, ms or s, e.g. 100us)", opt, s);
+	return -1;
 }
 
 /**

@@ -28,6 +28,9 @@
 					 * while tracing, run kept incomplete */
 
 #define ZAPD_DEFAULT_DB		"zap.db"
+#ifndef ZAPD_VERSION
+#define ZAPD_VERSION		"0.2"
+#endif
 #define ZAPD_MAX_PAIRS		8
 
 /* struct pair_spec - a generic START -> END pair: "sys:start,sys:end[,field]" */
@@ -44,6 +47,8 @@ int cli_long(const char *cmd, const char *opt, const char *s, long min,
 	     long max, long *out);
 int cli_double(const char *cmd, const char *opt, const char *s, double min,
 	       double max, double *out);
+int cli_duration(const char *cmd, const char *opt, const char *s,
+		 int64_t *out);
 int cli_nonempty(const char *cmd, const char *opt, const char *s);
 int cli_event_name(const char *cmd, const char *opt, const char *s);
 int cli_pair_parse(struct pair_spec *ps, const char *cmd, const char *arg);

@@ -11,27 +11,26 @@
 #include <string.h>
 
 #include "cli.h"
+#include "export.h"
 #include "import.h"
 #include "live.h"
 #include "log.h"
 #include "query.h"
+#include "report.h"
 
-#ifndef ZAPD_VERSION
-#define ZAPD_VERSION "0.2"
-#endif
-
-/* cmd_query - zapd query NAME [-n N] [--db PATH] [--csv] | --list */
+/* cmd_query - zapd query NAME [-n N] [--db PATH] [--csv|--json] | --list */
 static int cmd_query(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "csv", no_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "list", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = ZAPD_DEFAULT_DB;
-	bool csv = false;
+	enum query_fmt fmt = QUERY_TABLE;
 	long n = -1;
 	int ch;
 
@@ -45,7 +44,13 @@ static int cmd_query(int argc, char **argv)
 			db = optarg;
 			break;
 		case 'c':
-			csv = true;
+		case 'j':
+			if (fmt != QUERY_TABLE) {
+				cli_usage_error("query", "--csv or --json, "
+						"not both");
+				return ZAPD_EXIT_USAGE;
+			}
+			fmt = ch == 'c' ? QUERY_CSV : QUERY_JSON;
 			break;
 		case 'n':
 			if (cli_long("query", "-n", optarg, 0, 1L << 40,
@@ -67,7 +72,7 @@ static int cmd_query(int argc, char **argv)
 		cli_usage_error("query", "need one NAME (zapd query --list)");
 		return ZAPD_EXIT_USAGE;
 	}
-	return query_run(db, argv[optind], n, csv);
+	return query_run(db, argv[optind], n, fmt);
 }
 
 /* struct subcmd - a subcommand: its name and its main */
@@ -78,6 +83,8 @@ static const struct subcmd {
 	{ "import",	cmd_import },
 	{ "live",	cmd_live },
 	{ "query",	cmd_query },
+	{ "report",	cmd_report },
+	{ "export",	cmd_export },
 };
 
 /* global_opts - -v, -vv, --help, --version before the subcommand; the
@@ -117,7 +124,7 @@ int main(int argc, char **argv)
 		return -i - 1;
 	log_init(verbose);
 	if (i >= argc) {
-		cli_usage_error(NULL, "no command (import, live, query)");
+		cli_usage_error(NULL, "no command (import, live, query, report, export)");
 		return ZAPD_EXIT_USAGE;
 	}
 	for (k = 0; k < sizeof(subcmds) / sizeof(subcmds[0]); k++)
