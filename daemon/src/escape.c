@@ -71,18 +71,18 @@ static void json_ctl(FILE *f, unsigned char c)
 }
 
 /**
- * esc_json() - write @n bytes of @s as a quoted JSON string
+ * esc_json_in() - write @n bytes of @s escaped for the inside of a JSON
+ * string (no quotes)
  * @f: output
  * @s: bytes (may hold NUL and any other byte)
  * @n: their number
  * @mode: how bytes that are not valid UTF-8 are written (escape.h)
  */
-void esc_json(FILE *f, const char *s, size_t n, enum esc_mode mode)
+void esc_json_in(FILE *f, const char *s, size_t n, enum esc_mode mode)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0, len;
 
-	putc('"', f);
 	while (i < n) {
 		if (p[i] < 0x80 && json_plain(p[i])) {
 			i++;
@@ -103,6 +103,19 @@ void esc_json(FILE *f, const char *s, size_t n, enum esc_mode mode)
 		run = ++i;
 	}
 	fwrite(p + run, 1, i - run, f);
+}
+
+/**
+ * esc_json() - write @n bytes of @s as a quoted JSON string
+ * @f: output
+ * @s: bytes (may hold NUL and any other byte)
+ * @n: their number
+ * @mode: how bytes that are not valid UTF-8 are written (escape.h)
+ */
+void esc_json(FILE *f, const char *s, size_t n, enum esc_mode mode)
+{
+	putc('"', f);
+	esc_json_in(f, s, n, mode);
 	putc('"', f);
 }
 

@@ -28,6 +28,7 @@ enum esc_mode {
 };
 
 size_t esc_utf8_len(const unsigned char *p, size_t n);
+void esc_json_in(FILE *f, const char *s, size_t n, enum esc_mode mode);
 void esc_json(FILE *f, const char *s, size_t n, enum esc_mode mode);
 void esc_json_str(FILE *f, const char *s, enum esc_mode mode);
 void esc_html(FILE *f, const char *s, size_t n);
