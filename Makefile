@@ -44,12 +44,25 @@ check: deps
 	$(MAKE) $(CHECK_PREREQS)
 	prove --exec '' $(TESTS)
 
+# install: the binary, its SQL, the man page, the bash completion and the
+# systemd unit (its ExecStart names $(PREFIX)/bin/zapd); DESTDIR for
+# packaging. tests/show/install.t installs into a temporary DESTDIR.
+MANDIR		?= $(PREFIX)/share/man
+COMPLETIONDIR	?= $(PREFIX)/share/bash-completion/completions
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+
 install: zapd
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/zapd/queries \
-		$(DESTDIR)$(PREFIX)/share/zapd/schema
+		$(DESTDIR)$(PREFIX)/share/zapd/schema $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(UNITDIR)
 	install -m 755 $(BUILD)/zapd $(DESTDIR)$(PREFIX)/bin/zapd
 	install -m 644 queries/*.sql $(DESTDIR)$(PREFIX)/share/zapd/queries
 	install -m 644 schema/*.sql $(DESTDIR)$(PREFIX)/share/zapd/schema
+	install -m 644 man/zapd.8 $(DESTDIR)$(MANDIR)/man8/zapd.8
+	install -m 644 completion/zapd $(DESTDIR)$(COMPLETIONDIR)/zapd
+	sed 's|/usr/local/bin/zapd|$(PREFIX)/bin/zapd|' systemd/zapd-live.service \
+		> $(DESTDIR)$(UNITDIR)/zapd-live.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/zapd-live.service
 
 clean:
 	rm -rf $(BUILD)

@@ -4,7 +4,9 @@
  *
  * Owns: every --help text (in the style of trace-cmd's trace-usage.c).
  * Invariant: each option a subcommand's getopt table accepts appears in
- * its text here, and in man/ and completion/ (tests compare them).
+ * its text here, and in man/zapd.8 and completion/zapd (tests/show/docs.t
+ * compares them: adding an option means one line here, one .TP entry in
+ * the man page and one word in the completion's option list).
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,10 +23,13 @@ static const struct usage usages[] = {
 	{ NULL,
 "usage: zapd [-v] import FILE.dat [--db PATH] [--run-label L]\n"
 "                    [--pair SYS:START,SYS:END[,FIELD]]...\n"
-"       zapd [-v] query NAME [-n N] [--db PATH] [--csv]\n"
+"       zapd [-v] query NAME [-n N] [--db PATH] [--csv | --json]\n"
 "       zapd query --list\n"
 "       zapd [-v] live [--db PATH] [--duration SEC] [--pair ...] ...\n"
 "                  (zapd live --help)\n"
+"       zapd report [--db PATH] [--run N] -o FILE.html\n"
+"       zapd export --perfetto FILE.json [--db PATH] [--run N]\n"
+"                   [--slower-than DUR]\n"
 "       zapd --help | --version\n"
 "\n"
 "import  read a trace-cmd trace.dat (top and instance buffers), pair the\n"
@@ -37,9 +42,14 @@ static const struct usage usages[] = {
 "        other event (e.g. sched:sched_switch) are stored as extra\n"
 "        events (table events; zapd query inside).\n"
 "query   run a canned query (zapd query --list); -n N sets its row limit\n"
-"        or bucket count, --csv prints CSV instead of a table.\n"
+"        or bucket count, --csv prints CSV, --json a JSON array.\n"
 "live    trace into a private tracefs instance while the workload runs\n"
-"        (zapd live --help).\n" },
+"        (zapd live --help).\n"
+"report  write one self-contained HTML page of a run: losses, latency\n"
+"        histograms and percentiles, stages, per-CPU timeline, lock, hung.\n"
+"export  write a run as a Chrome JSON trace for ui.perfetto.dev or\n"
+"        chrome://tracing.\n"
+"Global: -v, -vv more messages; --help; --version. man zapd: everything.\n" },
 	{ "import",
 "usage: zapd [-v] import FILE.dat [--db PATH] [--run-label L]\n"
 "                    [--pair SYS:START,SYS:END[,FIELD]]... [--decode-only]\n"
@@ -55,14 +65,40 @@ static const struct usage usages[] = {
 "Exit: 0 imported (or already), 1 error, 2 usage, 3 truncated or corrupt\n"
 "file: the readable part imported, the run marked incomplete.\n" },
 	{ "query",
-"usage: zapd [-v] query NAME [-n N] [--db PATH] [--csv]\n"
+"usage: zapd [-v] query NAME [-n N] [--db PATH] [--csv | --json]\n"
 "       zapd query --list\n"
 "\n"
 "Run a canned query (queries/NAME.sql) on the database.\n"
 "  --list            the queries, one line each\n"
 "  -n N              the query's row limit or bucket count\n"
 "  --db PATH         the database (default ./" ZAPD_DEFAULT_DB ")\n"
-"  --csv             CSV instead of an aligned table\n" },
+"  --csv             CSV instead of an aligned table\n"
+"  --json            one JSON array of objects (numbers as numbers)\n" },
+	{ "report",
+"usage: zapd report [--db PATH] [--run N] -o FILE.html\n"
+"\n"
+"Write one self-contained HTML page (inline CSS and SVG, no script, no\n"
+"network) of a run: runs and losses, latency histogram and percentiles\n"
+"per path, the slowest intervals and their stages, a per-CPU timeline of\n"
+"the slow intervals and lock ranges, hung and tainted intervals, and\n"
+"what the database lacks and how to record it (docs/report.md).\n"
+"  -o, --output FILE the page to write (- for stdout); written whole or\n"
+"                    not at all\n"
+"  --db PATH         the database (default ./" ZAPD_DEFAULT_DB ")\n"
+"  --run N           the run (zapd query runs; default: the latest)\n" },
+	{ "export",
+"usage: zapd export --perfetto FILE.json [--db PATH] [--run N]\n"
+"                   [--slower-than DUR]\n"
+"\n"
+"Write a run as a Chrome JSON trace (ui.perfetto.dev, chrome://tracing):\n"
+"intervals on per-CPU and per-task tracks, stages nested in them, PTE\n"
+"lock wait/hold, extra events and losses as instants (docs/report.md).\n"
+"  --perfetto FILE   the trace to write (- for stdout), streamed\n"
+"  --db PATH         the database (default ./" ZAPD_DEFAULT_DB ")\n"
+"  --run N           the run (zapd query runs; default: the latest)\n"
+"  --slower-than DUR only intervals at least DUR long (e.g. 50us, 2ms;\n"
+"                    units ns, us, ms, s), the lock ranges that waited or\n"
+"                    held that long, the extra events inside them\n" },
 	{ "live",
 "usage: zapd [-v] live [--db PATH] [--duration SEC] [--run-label L]\n"
 "                  [--stages] [--lock] [--zap] [-e SYS:EVENT]...\n"
@@ -75,7 +111,7 @@ static const struct usage usages[] = {
 "intervals in the database while the workload runs (docs/live.md).\n"
 "  --zap             zap start/done (default unless --pair is given)\n"
 "  --stages, --lock  also the stage / PTE lock events (imply --zap)\n"
-"  -e SYS:EVENT      also enable EVENT, store its records (correlation)\n"
+"  -e, --event SYS:EVENT  also enable EVENT, store its records\n"
 "  --pair S,E[,KEY]  pair any two events, keyed by pid or field KEY\n"
 "  --pid, --comm     in-kernel filters: set_event_pid, COMM == \"..\"\n"
 "  --mm ADDR         in-kernel filter on the zap events' mm field\n"
