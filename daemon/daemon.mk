@@ -54,6 +54,11 @@ $(BUILD)/tests/munmap-n: tests/live/munmap-n.c
 TESTS		+= $(sort $(wildcard tests/live/*.t))
 CHECK_PREREQS	+= $(BUILD)/tests/munmap-n
 
+# what zapd shows: report (headless Chromium), export, --json, man page,
+# completion, make install (tests/show/lib.sh); the screenshots stay in
+# $(BUILD)/tests/show/
+TESTS		+= $(sort $(wildcard tests/show/*.t))
+
 # make bench [BENCH_DAT=file.dat]
 BENCH_DAT	?= $(ZAPD_CACHE)/bench/zap-5m.dat
 bench: bench-import
