@@ -10,7 +10,8 @@ ZAPD_CFLAGS	 = $(CFLAGS) -Idaemon/src $(ZAPD_PKG_CFLAGS)
 ZAPD_SRCS	:= zapd.c cli.c usage.c log.c libmsg.c engine.c decode.c \
 		   comm.c run.c writer.c store.c store-db.c store-rows.c \
 		   tracedat.c import.c query.c escape.c outfile.c report.c \
-		   report-tab.c report-svg.c report-tl.c export.c live.c live-opts.c \
+		   report-tab.c report-svg.c report-tl.c report-scan.c export.c \
+		   live.c live-opts.c \
 		   live-instance.c live-reader.c watchdog.c
 ZAPD_OBJS	:= $(addprefix $(BUILD)/daemon/,$(ZAPD_SRCS:.c=.o)) \
 		   $(BUILD)/daemon/embed.o
@@ -64,3 +65,9 @@ BENCH_DAT	?= $(ZAPD_CACHE)/bench/zap-5m.dat
 bench: bench-import
 bench-import: zapd
 	daemon/bench/import-bench.sh $(BUILD)/zapd $(BENCH_DAT)
+
+# make bench-report [BENCH_REPORT_DAT=file.dat] [BENCH_REPORT_DB=file.db]
+BENCH_REPORT_DAT ?= $(ZAPD_CACHE)/bench/zap-21m.dat
+.PHONY: bench-report
+bench-report: zapd
+	daemon/bench/report-bench.sh $(BUILD)/zapd $(BENCH_REPORT_DAT) $(BENCH_REPORT_DB)

@@ -35,14 +35,48 @@
 #define REP_GROUPS_CAP		24	/* latency: kind/path groups */
 #define REP_CONTEXT_N		100	/* context: slowest intervals looked in */
 
+#define REP_NBUCKET	64		/* log2 buckets */
+#define REP_FINE	(256 + 56 * 128)	/* exact < 256 ns, then 128
+						 * per power of two */
+
+/* struct lat_group - the finished intervals of one (kind, path) */
+struct lat_group {
+	int64_t		kind_id, path_id;	/* strings.id; path -1: NULL */
+	char		*kind, *path;		/* their names ("" for NULL) */
+	int64_t		n, sum, max;
+	int64_t		hist[REP_NBUCKET];	/* [2^b, 2^(b+1)); 0: [0, 2) */
+	int64_t		fine[REP_FINE];
+};
+
+/* struct rep_scan - what the one pass over the run's rows counted */
+struct rep_scan {
+	int64_t			n, finished, hung, tainted, migrated, staged;
+	struct lat_group	g[REP_GROUPS_CAP];
+	int			ng;
+	int64_t			dropped;	/* finished, in capped groups */
+	struct lat_group	*last;		/* lookup cache */
+};
+
 /* struct rep - one report being written */
 struct rep {
 	struct store		*st;
 	FILE			*f;
 	const char		*db;
 	struct query_run	run;
+	struct rep_scan		*scan;	/* rep_scan() */
+	int			by_dur;	/* top-N: walk intervals_dur (the
+					 * run holds most rows) */
 	int64_t			cap;	/* :cap of the next statement */
 };
+
+/*
+ * The run's interval rows, for a top-N by duration: the rowid range (and
+ * a sort of the run's rows), or, when the run holds most of the table,
+ * the intervals_dur index walked from the top ("+id" keeps the planner
+ * off the rowid range). TOPN(sql_with_IDS) gives both; r->by_dur picks.
+ */
+#define IDS_RANGE	"id BETWEEN :lo AND :hi AND run_id = :run"
+#define IDS_INDEX	"+id BETWEEN :lo AND :hi AND run_id = :run"
 
 /* enum col_kind - how rep_table() shows a column */
 enum col_kind {
@@ -85,6 +119,12 @@ int sec_lock(struct rep *r);
 int sec_why(struct rep *r);
 int sec_callers(struct rep *r);
 int sec_context(struct rep *r);
+
+/* report-scan.c: the one pass over the run's rows */
+int rep_scan(struct rep *r);
+void rep_scan_free(struct rep *r);
+int rep_scan_rank(struct rep *r, const struct lat_group *g, int64_t k,
+		  int64_t *out);
 
 /* report-svg.c: latency */
 int sec_latency(struct rep *r);

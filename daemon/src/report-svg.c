@@ -3,18 +3,15 @@
  * report-svg.c - the latency section of zapd report: log2 histograms
  * (inline SVG) and exact percentiles per kind and path.
  *
- * Owns: how intervals are bucketed and ranked for the page and how the
- * histograms are drawn (classes styled by report.c's CSS).
+ * Owns: which percentiles are shown and how the histograms are drawn
+ * (classes styled by report.c's CSS).
  *
- * Latency. Finished intervals of the run are grouped by (kind, path) and
- * counted per log2 bucket in SQL: bucket b holds [2^b, 2^(b+1)) ns,
- * bucket 0 [0, 2) ns, as queries/histogram.sql. Percentiles are nearest
- * rank, exact: p = the k-th smallest duration, k = ceil(n * q); the
- * histogram gives the bucket of rank k, one indexed query in that bucket
- * the value. lat_hist() and lat_rank() are the two places that read
- * intervals for this section: with a histogram table (schema 004) the
- * buckets come from it and the rank query is only valid above its row
- * threshold (docs/report.md).
+ * Latency. Finished intervals of the run, grouped by (kind, path), are
+ * counted per log2 bucket by report-scan.c: bucket b holds [2^b, 2^(b+1))
+ * ns, bucket 0 [0, 2) ns, as queries/histogram.sql. Percentiles are
+ * nearest rank, exact: p = the k-th smallest duration, k = ceil(n * q)
+ * (rep_scan_rank()). With a histogram table (schema 004) both change in
+ * report-scan.c, not here (docs/report.md).
  *
  * Invariants: at most REP_GROUPS_CAP groups are drawn, whatever the
  * run's size, and the page says how many intervals that left out.
@@ -27,7 +24,7 @@
 #include "log.h"
 #include "report-int.h"
 
-#define NBUCKET		64
+#define NBUCKET		REP_NBUCKET
 #define NPCT		4
 
 /* the percentiles: q = num / den */
@@ -39,148 +36,30 @@ static const struct pct {
 	{ "p99.9", 999, 1000 },
 };
 
-/* struct lat_group - one (kind, path) of finished intervals */
-struct lat_group {
-	int64_t		kind_id, path_id;	/* strings.id; path -1: NULL */
-	char		*kind, *path;
-	int64_t		n, sum, max;
-	int64_t		hist[NBUCKET];
-	int64_t		pct[NPCT];
-};
-
-/* struct lat - every group of the run, and the shared axes */
+/* struct lat - the scan's groups, their percentiles, the shared axes */
 struct lat {
-	struct lat_group	g[REP_GROUPS_CAP];
-	int			ng;
-	int64_t			dropped;	/* intervals in capped groups */
+	const struct rep_scan	*sc;
+	int64_t			pct[REP_GROUPS_CAP][NPCT];
 	int			bmin, bmax;
 	int64_t			cmax;
 };
 
-/* bind - a named parameter, if the statement has it */
-static void bind(sqlite3_stmt *s, const char *name, int64_t v)
-{
-	int idx = sqlite3_bind_parameter_index(s, name);
-
-	if (idx)
-		sqlite3_bind_int64(s, idx, v);
-}
-
-/* dup_col - text column @c, strdup'ed, "" for NULL; NULL on ENOMEM */
-static char *dup_col(sqlite3_stmt *s, int c)
-{
-	const char *v = (const char *)sqlite3_column_text(s, c);
-
-	return strdup(v ? v : "");
-}
-
-/* lat_add - one histogram row (kind, path, names, bucket, n, sum, max) */
-static int lat_add(struct lat *l, sqlite3_stmt *s)
-{
-	int64_t kind = sqlite3_column_int64(s, 0);
-	int64_t path = sqlite3_column_type(s, 1) == SQLITE_NULL ? -1 :
-		       sqlite3_column_int64(s, 1);
-	int b = sqlite3_column_int(s, 4);
-	int64_t n = sqlite3_column_int64(s, 5);
-	struct lat_group *g = l->ng ? &l->g[l->ng - 1] : NULL;
-
-	if (!g || g->kind_id != kind || g->path_id != path) {
-		if (l->ng == REP_GROUPS_CAP) {
-			l->dropped += n;
-			return 0;
-		}
-		g = &l->g[l->ng++];
-		g->kind_id = kind;
-		g->path_id = path;
-		g->kind = dup_col(s, 2);
-		g->path = dup_col(s, 3);
-		if (!g->kind || !g->path)
-			return -1;
-	}
-	if (b < 0 || b >= NBUCKET)
-		b = b < 0 ? 0 : NBUCKET - 1;
-	g->hist[b] += n;
-	g->n += n;
-	g->sum += sqlite3_column_int64(s, 6);
-	if (sqlite3_column_int64(s, 7) > g->max)
-		g->max = sqlite3_column_int64(s, 7);
-	return 0;
-}
-
-/* lat_hist - the log2 histogram of every group, from interval_rows */
-static int lat_hist(struct rep *r, struct lat *l)
-{
-	static const char sql[] =
-		"WITH b AS (SELECT kind, path, CASE WHEN dur_ns < 1 THEN 0 "
-		"ELSE CAST(log2(dur_ns) AS INTEGER) END AS b, count(*) AS n, "
-		"sum(dur_ns) AS s, max(dur_ns) AS mx FROM interval_rows "
-		"WHERE id BETWEEN :lo AND :hi AND run_id = :run AND "
-		"finished = 1 GROUP BY kind, path, b) "
-		"SELECT b.kind, b.path, (SELECT s FROM strings WHERE id = "
-		"b.kind) AS k, (SELECT s FROM strings WHERE id = b.path) AS p,"
-		" b.b, b.n, b.s, b.mx FROM b "
-		"ORDER BY k = 'zap' DESC, k, p, b.kind, b.path, b.b";
-	sqlite3_stmt *s = rep_prepare(r, "latency histogram", sql);
-	int rc;
-
-	if (!s)
-		return -1;
-	while ((rc = query_step(r->st, s, "latency histogram")) == 1)
-		if (lat_add(l, s) < 0) {
-			log_warnx("out of memory");
-			rc = -1;
-			break;
-		}
-	sqlite3_finalize(s);
-	return rc;
-}
-
-/* lat_rank - the @k-th smallest duration (1-based) of group @g */
-static int lat_rank(struct rep *r, const struct lat_group *g, int64_t k,
-		    int64_t *out)
-{
-	static const char sql[] =
-		"SELECT dur_ns FROM interval_rows WHERE id BETWEEN :lo AND :hi"
-		" AND run_id = :run AND finished = 1 AND dur_ns >= :blo AND "
-		"dur_ns < :bhi AND kind = :kind AND path IS :path "
-		"ORDER BY dur_ns LIMIT 1 OFFSET :off";
-	sqlite3_stmt *s;
-	int64_t before = 0;
-	int b, rc;
-
-	for (b = 0; b < NBUCKET - 1 && before + g->hist[b] < k; b++)
-		before += g->hist[b];
-	s = rep_prepare(r, "percentiles", sql);
-	if (!s)
-		return -1;
-	bind(s, ":blo", b ? INT64_C(1) << b : INT64_MIN);
-	bind(s, ":bhi", b < NBUCKET - 2 ? INT64_C(1) << (b + 1) : INT64_MAX);
-	bind(s, ":kind", g->kind_id);
-	if (g->path_id >= 0)
-		bind(s, ":path", g->path_id);
-	bind(s, ":off", k - before - 1);
-	rc = query_step(r->st, s, "percentiles");
-	*out = rc == 1 ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	return rc < 0 ? -1 : 0;
-}
-
-/* lat_load - histograms, percentiles and the shared axes */
+/* lat_load - percentiles (exact, nearest rank) and the shared axes */
 static int lat_load(struct rep *r, struct lat *l)
 {
+	const struct rep_scan *sc = r->scan;
 	int i, j, b;
 
-	if (lat_hist(r, l) < 0)
-		return -1;
+	l->sc = sc;
 	l->bmin = NBUCKET;
 	l->bmax = -1;
-	for (i = 0; i < l->ng; i++) {
-		struct lat_group *g = &l->g[i];
+	for (i = 0; i < sc->ng; i++) {
+		const struct lat_group *g = &sc->g[i];
 
 		for (j = 0; j < NPCT; j++)
-			if (lat_rank(r, g, (g->n * pcts[j].num +
-				     pcts[j].den - 1) / pcts[j].den,
-				     &g->pct[j]) < 0)
+			if (rep_scan_rank(r, g, (g->n * pcts[j].num +
+					  pcts[j].den - 1) / pcts[j].den,
+					  &l->pct[i][j]) < 0)
 				return -1;
 		for (b = 0; b < NBUCKET; b++) {
 			if (!g->hist[b])
@@ -191,17 +70,6 @@ static int lat_load(struct rep *r, struct lat *l)
 		}
 	}
 	return 0;
-}
-
-/* lat_free - the group names */
-static void lat_free(struct lat *l)
-{
-	int i;
-
-	for (i = 0; i < l->ng; i++) {
-		free(l->g[i].kind);
-		free(l->g[i].path);
-	}
 }
 
 /* group_label - "zap small", or the pair's kind (and path) */
@@ -235,8 +103,9 @@ static void hist_axes(struct rep *r, const struct lat *l, int x0, int y0,
 
 		short_ns(buf, sizeof(buf), b ? ldexp(1, b) : 0);
 		rp(r, "<line class=\"ax\" x1=\"%d\" x2=\"%d\" y1=\"%d\" "
-		   "y2=\"%d\"/><text x=\"%d\" y=\"%d\" text-anchor=\"middle\""
-		   ">%s</text>\n", x, x, y0, y0 + 4, x, y0 + 16, buf);
+		   "y2=\"%d\"/><text x=\"%d\" y=\"%d\" text-anchor=\"%s\">"
+		   "%s</text>\n", x, x, y0, y0 + 4, x, y0 + 16,
+		   x > x0 + pw - 24 ? "end" : "middle", buf);
 	}
 	rp(r, "<line class=\"ax\" x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"/>"
 	   "\n", x0, x0 + pw, y0, y0);
@@ -270,7 +139,7 @@ static void hist_svg(struct rep *r, const struct lat *l,
 		   bh, b ? ldexp(1, b) : 0, ldexp(1, b + 1), g->hist[b]);
 	}
 	for (j = 0; j < NPCT; j += 2) {
-		double v = g->pct[j] > 1 ? log2((double)g->pct[j]) : 0;
+		double v = l->pct[idx][j] > 1 ? log2((double)l->pct[idx][j]) : 0;
 		int x = x0 + (int)((v - l->bmin) * pw / nb);
 
 		rp(r, "<line stroke=\"#222\" stroke-dasharray=\"3,2\" x1=\"%d\""
@@ -291,8 +160,8 @@ static void lat_pct_table(struct rep *r, const struct lat *l)
 	for (j = 0; j < NPCT; j++)
 		rp(r, "<th>%s</th>", pcts[j].name);
 	rp(r, "<th>max</th><th>mean</th><th>total</th></tr>\n");
-	for (i = 0; i < l->ng; i++) {
-		const struct lat_group *g = &l->g[i];
+	for (i = 0; i < l->sc->ng; i++) {
+		const struct lat_group *g = &l->sc->g[i];
 		const int64_t v[] = { g->max, g->sum / g->n, g->sum };
 
 		rp(r, "<tr><td data-v=\"");
@@ -306,7 +175,7 @@ static void lat_pct_table(struct rep *r, const struct lat *l)
 		rp(r, "</td><td class=\"n\" data-v=\"%" PRId64 "\">%" PRId64
 		   "</td>", g->n, g->n);
 		for (j = 0; j < NPCT + 3; j++) {
-			int64_t x = j < NPCT ? g->pct[j] : v[j - NPCT];
+			int64_t x = j < NPCT ? l->pct[i][j] : v[j - NPCT];
 
 			rp(r, "<td class=\"n\" data-v=\"%" PRId64 "\">", x);
 			rp_dur(r, x);
@@ -325,23 +194,25 @@ static void lat_hist_table(struct rep *r, const struct lat *l)
 	rp(r, "<details><summary>Bucket counts</summary>\n<table id=\"lat-hist"
 	   "\"><tr><th>kind</th><th>path</th><th>from ns</th><th>to ns</th>"
 	   "<th>intervals</th></tr>\n");
-	for (i = 0; i < l->ng; i++) {
+	for (i = 0; i < l->sc->ng; i++) {
+		const struct lat_group *g = &l->sc->g[i];
+
 		for (b = 0; b < NBUCKET; b++) {
-			if (!l->g[i].hist[b])
+			if (!g->hist[b])
 				continue;
 			rp(r, "<tr><td data-v=\"");
-			rp_text(r, l->g[i].kind);
+			rp_text(r, g->kind);
 			rp(r, "\">");
-			rp_text(r, l->g[i].kind);
+			rp_text(r, g->kind);
 			rp(r, "</td><td data-v=\"");
-			rp_text(r, l->g[i].path);
+			rp_text(r, g->path);
 			rp(r, "\">");
-			rp_text(r, l->g[i].path);
+			rp_text(r, g->path);
 			rp(r, "</td><td class=\"n\" data-v=\"%d\">%.0f</td>"
 			   "<td class=\"n\" data-v=\"%d\">%.0f</td><td class="
 			   "\"n\" data-v=\"%" PRId64 "\">%" PRId64 "</td></tr>"
 			   "\n", b, b ? ldexp(1, b) : 0, b + 1,
-			   ldexp(1, b + 1), l->g[i].hist[b], l->g[i].hist[b]);
+			   ldexp(1, b + 1), g->hist[b], g->hist[b]);
 		}
 	}
 	rp(r, "</table></details>\n");
@@ -362,7 +233,7 @@ int sec_latency(struct rep *r)
 	if (!l || lat_load(r, l) < 0)
 		goto out;
 	ret = 0;
-	if (!l->ng) {
+	if (!l->sc->ng) {
 		rp_note(r, "lack", "No finished interval in this run.");
 		goto out;
 	}
@@ -370,18 +241,16 @@ int sec_latency(struct rep *r)
 		"holds [2<sup>b</sup>, 2<sup>b+1</sup>) ns, heights are "
 		"log-scale counts. Percentiles are nearest rank, exact.");
 	lat_pct_table(r, l);
-	if (l->dropped)
+	if (l->sc->dropped)
 		rp_note(r, "note", "%" PRId64 " intervals of further kinds "
 			"and paths are not drawn (at most %d groups).",
-			l->dropped, REP_GROUPS_CAP);
+			l->sc->dropped, REP_GROUPS_CAP);
 	rp(r, "<div class=\"grid\">\n");
-	for (i = 0; i < l->ng; i++)
-		hist_svg(r, l, &l->g[i], i);
+	for (i = 0; i < l->sc->ng; i++)
+		hist_svg(r, l, &l->sc->g[i], i);
 	rp(r, "</div>\n");
 	lat_hist_table(r, l);
 out:
-	if (l)
-		lat_free(l);
 	free(l);
 	return ret;
 }

@@ -62,11 +62,6 @@ static int rep_kvs(struct rep *r, const char *what, const char *sql,
 static int run_figures(struct rep *r)
 {
 	static const struct kv kv[] = {
-		{ "intervals", "intervals", C_INT },
-		{ "finished", "finished", C_INT },
-		{ "hung", "hung (never finished)", C_INT },
-		{ "tainted", "tainted (closed by a loss)", C_INT },
-		{ "migrated", "migrated (done on another CPU)", C_INT },
 		{ "ranges", "PTE lock ranges", C_INT },
 		{ "orphans", "orphan events", C_INT },
 		{ "loss_markers", "ring-buffer gaps", C_INT },
@@ -76,10 +71,7 @@ static int run_figures(struct rep *r)
 		{ "extra_events", "extra events (-e)", C_INT },
 	};
 	static const char sql[] =
-		"SELECT count(*), coalesce(sum(finished), 0), "
-		"coalesce(sum(finished = 0 AND f & 1 = 0), 0), "
-		"coalesce(sum(f & 1), 0), coalesce(sum(f >> 1 & 1), 0), "
-		"(SELECT count(*) FROM ranges WHERE run_id = :run), "
+		"SELECT (SELECT count(*) FROM ranges WHERE run_id = :run), "
 		"(SELECT count(*) FROM orphans WHERE run_id = :run), "
 		"(SELECT count(*) FROM lost WHERE run_id = :run AND "
 		" source = 'marker'), "
@@ -89,10 +81,17 @@ static int run_figures(struct rep *r)
 		" source = 'marker' AND count IS NULL), "
 		"(SELECT coalesce(sum(count), 0) FROM lost WHERE "
 		" run_id = :run AND source = 'stats'), "
-		"(SELECT count(*) FROM event_rows WHERE run_id = :run) "
-		"FROM interval_rows WHERE id BETWEEN :lo AND :hi AND "
-		"run_id = :run";
+		"(SELECT count(*) FROM event_rows WHERE run_id = :run)";
+	const struct rep_scan *sc = r->scan;
 
+	rp(r, "<dl class=\"kv\">\n");
+	rp_kv(r, "intervals", "intervals", sc->n, C_INT);
+	rp_kv(r, "finished", "finished", sc->finished, C_INT);
+	rp_kv(r, "hung", "hung (never finished)", sc->hung, C_INT);
+	rp_kv(r, "tainted", "tainted (closed by a loss)", sc->tainted, C_INT);
+	rp_kv(r, "migrated", "migrated (done on another CPU)", sc->migrated,
+	      C_INT);
+	rp(r, "</dl>\n");
 	return rep_kvs(r, "the run's counts", sql, kv,
 		       sizeof(kv) / sizeof(kv[0]));
 }
@@ -200,26 +199,24 @@ int sec_slowest(struct rep *r)
 		{ "nr", C_INT }, { "order", C_INT }, { "stages", C_INT },
 		{ "last stage", C_TEXT },
 	};
-	static const char sql[] =
-		"WITH s AS (SELECT id FROM interval_rows WHERE id BETWEEN :lo "
-		"AND :hi AND run_id = :run AND dur_ns IS NOT NULL "
-		"ORDER BY dur_ns DESC, id DESC LIMIT :cap) "
-		"SELECT i.dur_ns, i.start_ns, i.cpu, i.done_cpu, i.pid, "
-		"i.comm, i.kind, i.path, i.addr, i.nr, i.\"order\", "
-		"i.nstages, i.last_stage FROM s JOIN intervals AS i "
-		"ON i.id = s.id ORDER BY i.dur_ns DESC, i.id DESC";
-	int64_t shown, total;
+#define SLOWEST(IDS)							\
+		"WITH s AS (SELECT id FROM interval_rows WHERE " IDS " AND "	\
+		"dur_ns IS NOT NULL ORDER BY dur_ns DESC, id DESC LIMIT :cap) "\
+		"SELECT i.dur_ns, i.start_ns, i.cpu, i.done_cpu, i.pid, "	\
+		"i.comm, i.kind, i.path, i.addr, i.nr, i.\"order\", "		\
+		"i.nstages, i.last_stage FROM s JOIN intervals AS i "		\
+		"ON i.id = s.id ORDER BY i.dur_ns DESC, i.id DESC"
+	static const char *const sql[2] = { SLOWEST(IDS_RANGE),
+					     SLOWEST(IDS_INDEX) };
+	int64_t shown, total = r->scan->finished;
 
 	r->cap = 20;
-	if (rep_one(r, "intervals", "SELECT count(*) FROM interval_rows "
-		    "WHERE id BETWEEN :lo AND :hi AND run_id = :run AND "
-		    "dur_ns IS NOT NULL", &total) < 0)
-		return -1;
 	if (!total) {
 		rp_note(r, "lack", "No finished interval in this run.");
 		return 0;
 	}
-	if (rep_table(r, "slowest-table", "slowest intervals", sql, cols,
+	if (rep_table(r, "slowest-table", "slowest intervals", sql[r->by_dur],
+		      cols,
 		      sizeof(cols) / sizeof(cols[0]), &shown) < 0)
 		return -1;
 	rp_capped(r, shown, total, "finished intervals");
@@ -294,16 +291,9 @@ static int tainted_list(struct rep *r, int64_t n)
  */
 int sec_hung(struct rep *r)
 {
-	int64_t hung, tainted;
+	int64_t hung = r->scan->hung, tainted = r->scan->tainted;
 
 	r->cap = REP_TABLE_CAP;
-	if (rep_one(r, "hung intervals", "SELECT count(*) FROM interval_rows"
-		    " WHERE finished = 0 AND id BETWEEN :lo AND :hi AND "
-		    "run_id = :run AND f & 1 = 0", &hung) < 0 ||
-	    rep_one(r, "tainted intervals", "SELECT count(*) FROM "
-		    "interval_rows WHERE finished = 0 AND id BETWEEN :lo AND "
-		    ":hi AND run_id = :run AND f & 1 = 1", &tainted) < 0)
-		return -1;
 	rp(r, "<h3 data-k=\"hung\" data-v=\"%" PRId64 "\">Hung: %" PRId64
 	   "</h3>\n", hung, hung);
 	if (hung_list(r, hung) < 0)
@@ -464,18 +454,18 @@ int sec_context(struct rep *r)
 		{ "event", C_TEXT }, { "intervals with it", C_INT },
 		{ "records inside", C_INT },
 	};
-	static const char sql[] =
-		"WITH slow AS (SELECT id, cpu, done_cpu, start_ns, "
-		"start_ns + dur_ns AS done_ns FROM interval_rows WHERE id "
-		"BETWEEN :lo AND :hi AND run_id = :run AND dur_ns IS NOT NULL "
-		"ORDER BY dur_ns DESC, id DESC LIMIT :cap), "
-		"hits AS (SELECT s.id AS iv, e.event AS ev FROM slow AS s "
-		"JOIN event_rows AS e ON e.run_id = :run AND e.ts_ns >= "
-		"s.start_ns AND e.ts_ns <= s.done_ns AND (e.cpu = s.cpu OR "
-		"e.cpu = s.done_cpu)) "
-		"SELECT (SELECT s FROM strings WHERE id = h.ev), "
-		"count(DISTINCT h.iv), count(*) FROM hits AS h GROUP BY h.ev "
-		"ORDER BY 2 DESC, 3 DESC, 1";
+#define INSIDE(IDS)							\
+		"WITH slow AS (SELECT id, cpu, done_cpu, start_ns, "		\
+		"start_ns + dur_ns AS done_ns FROM interval_rows WHERE " IDS	\
+		" AND dur_ns IS NOT NULL ORDER BY dur_ns DESC, id DESC "	\
+		"LIMIT :cap), hits AS (SELECT s.id AS iv, e.event AS ev FROM "	\
+		"slow AS s JOIN event_rows AS e ON e.run_id = :run AND "	\
+		"e.ts_ns >= s.start_ns AND e.ts_ns <= s.done_ns AND (e.cpu = "	\
+		"s.cpu OR e.cpu = s.done_cpu)) SELECT (SELECT s FROM strings "	\
+		"WHERE id = h.ev), count(DISTINCT h.iv), count(*) FROM hits "	\
+		"AS h GROUP BY h.ev ORDER BY 2 DESC, 3 DESC, 1"
+	static const char *const sql[2] = { INSIDE(IDS_RANGE),
+					     INSIDE(IDS_INDEX) };
 	int64_t n, rows;
 
 	if (rep_one(r, "events", "SELECT count(*) FROM event_rows WHERE "
@@ -493,7 +483,8 @@ int sec_context(struct rep *r)
 	rp_note(r, "note", "Of the %d slowest finished intervals: the extra "
 		"events recorded on their CPU while they were open "
 		"(<code>zapd query inside</code> lists each).", REP_CONTEXT_N);
-	if (rep_table(r, "context-table", "events inside", sql, cols,
+	if (rep_table(r, "context-table", "events inside", sql[r->by_dur],
+		      cols,
 		      sizeof(cols) / sizeof(cols[0]), &rows) < 0)
 		return -1;
 	if (!rows)

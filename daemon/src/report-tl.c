@@ -20,12 +20,11 @@
 #include "report-int.h"
 
 /* the slowest finished zap intervals that have stages, as ids */
-#define SLOW_STAGED							\
+#define SLOW_STAGED(IDS)						\
 	"SELECT id, dur_ns, start_ns + dur_ns AS done_ns FROM "		\
-	"interval_rows WHERE id BETWEEN :lo AND :hi AND run_id = :run AND "\
-	"dur_ns IS NOT NULL AND f >> 12 & 15 > 0 AND kind = (SELECT id "	\
-	"FROM strings WHERE s = 'zap') ORDER BY dur_ns DESC, id DESC "	\
-	"LIMIT :cap"
+	"interval_rows WHERE " IDS " AND dur_ns IS NOT NULL AND "	\
+	"f >> 12 & 15 > 0 AND kind = (SELECT id FROM strings WHERE "	\
+	"s = 'zap') ORDER BY dur_ns DESC, id DESC LIMIT :cap"
 
 /* stage_table - queries/stages.sql for the bars' intervals */
 static int stage_table(struct rep *r)
@@ -35,18 +34,20 @@ static int stage_table(struct rep *r)
 		{ "total", C_DUR }, { "mean", C_DUR }, { "max", C_DUR },
 		{ "% of time", C_TEXT },
 	};
-	static const char sql[] =
-		"WITH slow AS (" SLOW_STAGED "), parts AS ("
-		"SELECT s.stage AS step, s.since_prev_ns AS ns FROM stages "
-		"AS s JOIN slow ON s.interval_id = slow.id UNION ALL "
-		"SELECT 'done', slow.done_ns - max(s.ts_ns) FROM slow JOIN "
-		"stages AS s ON s.interval_id = slow.id GROUP BY slow.id) "
-		"SELECT step, count(*), sum(ns), CAST(avg(ns) AS INTEGER), "
-		"max(ns), printf('%.1f', 100.0 * sum(ns) / "
-		"(SELECT sum(ns) FROM parts)) FROM parts GROUP BY step "
-		"ORDER BY 3 DESC, 1";
+#define STAGE_SPLIT(IDS)						\
+		"WITH slow AS (" SLOW_STAGED(IDS) "), parts AS ("		\
+		"SELECT s.stage AS step, s.since_prev_ns AS ns FROM stages "	\
+		"AS s JOIN slow ON s.interval_id = slow.id UNION ALL "		\
+		"SELECT 'done', slow.done_ns - max(s.ts_ns) FROM slow JOIN "	\
+		"stages AS s ON s.interval_id = slow.id GROUP BY slow.id) "	\
+		"SELECT step, count(*), sum(ns), CAST(avg(ns) AS INTEGER), "	\
+		"max(ns), printf('%.1f', 100.0 * sum(ns) / "			\
+		"(SELECT sum(ns) FROM parts)) FROM parts GROUP BY step "	\
+		"ORDER BY 3 DESC, 1"
+	static const char *const sql[2] = { STAGE_SPLIT(IDS_RANGE),
+					     STAGE_SPLIT(IDS_INDEX) };
 
-	return rep_table(r, "stages-table", "stages", sql, cols,
+	return rep_table(r, "stages-table", "stages", sql[r->by_dur], cols,
 			 sizeof(cols) / sizeof(cols[0]), NULL);
 }
 
@@ -110,12 +111,13 @@ static int stage_bar(struct rep *r, sqlite3_stmt *s, int y, double px_ns)
 /* stage_bars - one stacked bar per slow interval, the slowest on top */
 static int stage_bars(struct rep *r, int64_t nbars)
 {
-	static const char sql[] =
-		"WITH slow AS (" SLOW_STAGED ") SELECT slow.id, slow.dur_ns, "
-		"slow.done_ns, t.cpu, t.pid, (SELECT s FROM strings WHERE "
-		"id = t.comm) FROM slow JOIN interval_rows AS t ON t.id = "
-		"slow.id ORDER BY slow.dur_ns DESC, slow.id DESC";
-	sqlite3_stmt *s = rep_prepare(r, "stages", sql);
+#define BARS(IDS)							\
+		"WITH slow AS (" SLOW_STAGED(IDS) ") SELECT slow.id, "		\
+		"slow.dur_ns, slow.done_ns, t.cpu, t.pid, (SELECT s FROM "	\
+		"strings WHERE id = t.comm) FROM slow JOIN interval_rows AS t "\
+		"ON t.id = slow.id ORDER BY slow.dur_ns DESC, slow.id DESC"
+	static const char *const sql[2] = { BARS(IDS_RANGE), BARS(IDS_INDEX) };
+	sqlite3_stmt *s = rep_prepare(r, "stages", sql[r->by_dur]);
 	double px_ns = 0;
 	int rc, y = 18;
 
@@ -147,12 +149,10 @@ static int stage_bars(struct rep *r, int64_t nbars)
  */
 int sec_stages(struct rep *r)
 {
-	int64_t n;
+	int64_t n = r->scan->staged < REP_STAGE_CAP ? r->scan->staged :
+		    REP_STAGE_CAP;
 
 	r->cap = REP_STAGE_CAP;
-	if (rep_one(r, "stages", "SELECT count(*) FROM (" SLOW_STAGED ")",
-		    &n) < 0)
-		return -1;
 	if (!n) {
 		rp_note(r, "lack", "No zap interval with stages in this run: "
 			"record zap_present_folio_stage too (<code>trace-cmd "
@@ -253,14 +253,15 @@ static int tl_read(struct rep *r, struct tl *t, const char *sql, int type)
 /* tl_load - the slowest, the unfinished, the ranges, the markers */
 static int tl_load(struct rep *r, struct tl *t)
 {
-	static const char ivs[] =
-		"WITH s AS (SELECT id FROM interval_rows WHERE id BETWEEN :lo "
-		"AND :hi AND run_id = :run AND dur_ns IS NOT NULL ORDER BY "
-		"dur_ns DESC, id DESC LIMIT :cap) SELECT t.start_ns, t.dur_ns,"
-		" NULL, t.cpu, t.pid, (SELECT s FROM strings WHERE id = "
-		"t.comm), (SELECT s FROM strings WHERE id = coalesce(t.path, "
-		"t.kind)) FROM s JOIN interval_rows AS t ON t.id = s.id "
-		"ORDER BY t.dur_ns DESC, t.id DESC";
+#define TL_IVS(IDS)							\
+		"WITH s AS (SELECT id FROM interval_rows WHERE " IDS " AND "	\
+		"dur_ns IS NOT NULL ORDER BY dur_ns DESC, id DESC LIMIT :cap) "\
+		"SELECT t.start_ns, t.dur_ns, NULL, t.cpu, t.pid, (SELECT s "	\
+		"FROM strings WHERE id = t.comm), (SELECT s FROM strings WHERE "\
+		"id = coalesce(t.path, t.kind)) FROM s JOIN interval_rows AS t "\
+		"ON t.id = s.id ORDER BY t.dur_ns DESC, t.id DESC"
+	static const char *const ivs[2] = { TL_IVS(IDS_RANGE),
+					     TL_IVS(IDS_INDEX) };
 	static const char open[] =
 		"SELECT t.start_ns, coalesce(t.end_ns, :t1) - t.start_ns, NULL,"
 		" t.cpu, t.pid, (SELECT s FROM strings WHERE id = t.comm), "
@@ -278,7 +279,7 @@ static int tl_load(struct rep *r, struct tl *t)
 		"ts_ns IS NOT NULL ORDER BY ts_ns LIMIT :cap";
 
 	r->cap = REP_TL_IV_CAP;
-	if (tl_read(r, t, ivs, TL_DONE) < 0)
+	if (tl_read(r, t, ivs[r->by_dur], TL_DONE) < 0)
 		return -1;
 	r->cap = REP_TABLE_CAP;
 	if (tl_read(r, t, open, -1) < 0)
@@ -293,24 +294,16 @@ static int tl_load(struct rep *r, struct tl *t)
 /* tl_totals - how many of each kind of item the run has */
 static int tl_totals(struct rep *r, struct tl *t)
 {
-	static const char *const sql[5] = {
-		"SELECT count(*) FROM interval_rows WHERE id BETWEEN :lo AND "
-		":hi AND run_id = :run AND dur_ns IS NOT NULL",
-		"SELECT count(*) FROM interval_rows WHERE finished = 0 AND id "
-		"BETWEEN :lo AND :hi AND run_id = :run AND f & 1 = 0",
-		"SELECT count(*) FROM interval_rows WHERE finished = 0 AND id "
-		"BETWEEN :lo AND :hi AND run_id = :run AND f & 1 = 1",
-		"SELECT count(*) FROM ranges WHERE run_id = :run AND wait_ns "
-		"IS NOT NULL",
-		"SELECT count(*) FROM lost WHERE run_id = :run AND source = "
-		"'marker' AND ts_ns IS NOT NULL",
-	};
-	int i;
-
-	for (i = 0; i < 5; i++)
-		if (rep_one(r, "the timeline", sql[i], &t->total[i]) < 0)
-			return -1;
-	return 0;
+	t->total[TL_DONE] = r->scan->finished;
+	t->total[TL_HUNG] = r->scan->hung;
+	t->total[TL_TAINT] = r->scan->tainted;
+	if (rep_one(r, "the timeline", "SELECT count(*) FROM ranges WHERE "
+		    "run_id = :run AND wait_ns IS NOT NULL",
+		    &t->total[TL_RANGE]) < 0)
+		return -1;
+	return rep_one(r, "the timeline", "SELECT count(*) FROM lost WHERE "
+		       "run_id = :run AND source = 'marker' AND ts_ns IS NOT "
+		       "NULL", &t->total[TL_LOST]);
 }
 
 /* cmp_int - qsort order of ints */
