@@ -98,6 +98,7 @@ void rp(struct rep *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void rp_text(struct rep *r, const char *s);
 void rp_dur(struct rep *r, int64_t ns);
+void rp_td_text(struct rep *r, const char *s);
 void short_ns(char *buf, size_t len, double ns);
 void rp_kv(struct rep *r, const char *key, const char *label, int64_t v,
 	   enum col_kind kind);

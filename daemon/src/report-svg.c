@@ -164,15 +164,10 @@ static void lat_pct_table(struct rep *r, const struct lat *l)
 		const struct lat_group *g = &l->sc->g[i];
 		const int64_t v[] = { g->max, g->sum / g->n, g->sum };
 
-		rp(r, "<tr><td data-v=\"");
-		rp_text(r, g->kind);
-		rp(r, "\">");
-		rp_text(r, g->kind);
-		rp(r, "</td><td data-v=\"");
-		rp_text(r, g->path);
-		rp(r, "\">");
-		rp_text(r, g->path);
-		rp(r, "</td><td class=\"n\" data-v=\"%" PRId64 "\">%" PRId64
+		rp(r, "<tr>");
+		rp_td_text(r, g->kind);
+		rp_td_text(r, g->path);
+		rp(r, "<td class=\"n\" data-v=\"%" PRId64 "\">%" PRId64
 		   "</td>", g->n, g->n);
 		for (j = 0; j < NPCT + 3; j++) {
 			int64_t x = j < NPCT ? l->pct[i][j] : v[j - NPCT];
@@ -200,15 +195,10 @@ static void lat_hist_table(struct rep *r, const struct lat *l)
 		for (b = 0; b < NBUCKET; b++) {
 			if (!g->hist[b])
 				continue;
-			rp(r, "<tr><td data-v=\"");
-			rp_text(r, g->kind);
-			rp(r, "\">");
-			rp_text(r, g->kind);
-			rp(r, "</td><td data-v=\"");
-			rp_text(r, g->path);
-			rp(r, "\">");
-			rp_text(r, g->path);
-			rp(r, "</td><td class=\"n\" data-v=\"%d\">%.0f</td>"
+			rp(r, "<tr>");
+			rp_td_text(r, g->kind);
+			rp_td_text(r, g->path);
+			rp(r, "<td class=\"n\" data-v=\"%d\">%.0f</td>"
 			   "<td class=\"n\" data-v=\"%d\">%.0f</td><td class="
 			   "\"n\" data-v=\"%" PRId64 "\">%" PRId64 "</td></tr>"
 			   "\n", b, b ? ldexp(1, b) : 0, b + 1,

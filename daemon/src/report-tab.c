@@ -367,17 +367,39 @@ static int why_has(struct rep *r, const char *col)
 	return rc == 1 ? query_has_column(r->st, WHY_TABLE, col) : rc;
 }
 
-/* why_breakdown - slow intervals per value of @col: count and time */
-static int why_breakdown(struct rep *r, const char *id, const char *head,
-			 const char *sql)
+/* struct why_sec - a breakdown of the attribution table by one column */
+struct why_sec {
+	const char	*col;		/* its column */
+	const char	*id;		/* the table's id */
+	const char	*head;		/* the column's header */
+	const char	*sql;		/* count, total, longest per value */
+	const char	*lack;		/* what to say without it */
+};
+
+/* why_section - the breakdown, or what the database lacks */
+static int why_section(struct rep *r, const struct why_sec *w)
 {
 	const struct col cols[] = {
-		{ head, C_TEXT }, { "intervals", C_INT },
+		{ w->head, C_TEXT }, { "intervals", C_INT },
 		{ "total time", C_DUR }, { "longest", C_DUR },
 	};
+	int rc = why_has(r, w->col);
 
-	return rep_table(r, id, head, sql, cols, 4, NULL);
+	if (rc < 0)
+		return -1;
+	if (!rc) {
+		rp_note(r, "lack", "%s", w->lack);
+		return 0;
+	}
+	return rep_table(r, w->id, w->head, w->sql, cols, 4, NULL);
 }
+
+/* the breakdown of WHY_TABLE by column COL, for the run */
+#define WHY_SQL(COL)							\
+	"SELECT w." COL ", count(*), sum(i.dur_ns), max(i.dur_ns) FROM "	\
+	WHY_TABLE " AS w JOIN interval_rows AS i ON i.id = w." WHY_ID	\
+	" WHERE i.id BETWEEN :lo AND :hi AND i.run_id = :run "		\
+	"GROUP BY 1 ORDER BY 3 DESC"
 
 /**
  * sec_why() - why the slow intervals were slow (schema 005), if known
@@ -387,27 +409,18 @@ static int why_breakdown(struct rep *r, const char *id, const char *head,
  */
 int sec_why(struct rep *r)
 {
-	static const char sql[] =
-		"SELECT w." WHY_CAUSE ", count(*), sum(i.dur_ns), "
-		"max(i.dur_ns) FROM " WHY_TABLE " AS w JOIN interval_rows AS i"
-		" ON i.id = w." WHY_ID " WHERE i.id BETWEEN :lo AND :hi AND "
-		"i.run_id = :run GROUP BY 1 ORDER BY 3 DESC";
-	int rc = why_has(r, WHY_CAUSE);
+	static const struct why_sec w = {
+		WHY_CAUSE, "why-table", "dominant cause", WHY_SQL(WHY_CAUSE),
+		"Not in this database: per-interval attribution (hard IRQ, "
+		"softirq, NMI, switched-out, stage and PTE-lock time, the "
+		"dominant cause). Record the context events with the trace "
+		"(<code>-e sched:sched_switch -e irq -e irq_vectors</code>) "
+		"and import with a zapd whose schema has it (version 5). Until "
+		"then, the events inside the slowest intervals are listed "
+		"below.",
+	};
 
-	if (rc < 0)
-		return -1;
-	if (!rc) {
-		rp_note(r, "lack", "Not in this database: per-interval "
-			"attribution (hard IRQ, softirq, NMI, switched-out, "
-			"stage and PTE-lock time, the dominant cause). Record "
-			"the context events with the trace "
-			"(<code>-e sched:sched_switch -e irq -e "
-			"irq_vectors</code>) and import with a zapd whose "
-			"schema has it (version 5). Until then, the events "
-			"inside the slowest intervals are listed below.");
-		return 0;
-	}
-	return why_breakdown(r, "why-table", "dominant cause", sql);
+	return why_section(r, &w);
 }
 
 /**
@@ -418,24 +431,15 @@ int sec_why(struct rep *r)
  */
 int sec_callers(struct rep *r)
 {
-	static const char sql[] =
-		"SELECT w." WHY_CALLER ", count(*), sum(i.dur_ns), "
-		"max(i.dur_ns) FROM " WHY_TABLE " AS w JOIN interval_rows AS i"
-		" ON i.id = w." WHY_ID " WHERE i.id BETWEEN :lo AND :hi AND "
-		"i.run_id = :run GROUP BY 1 ORDER BY 3 DESC";
-	int rc = why_has(r, WHY_CALLER);
+	static const struct why_sec w = {
+		WHY_CALLER, "callers-table", "caller", WHY_SQL(WHY_CALLER),
+		"Not in this database: the caller of each zap (munmap, "
+		"madvise, exit, OOM reaper, truncate). Import with a zapd "
+		"whose schema has it (version 5); the per-process view is "
+		"<code>zapd query per-process</code>.",
+	};
 
-	if (rc < 0)
-		return -1;
-	if (!rc) {
-		rp_note(r, "lack", "Not in this database: the caller of each "
-			"zap (munmap, madvise, exit, OOM reaper, truncate). "
-			"Import with a zapd whose schema has it (version 5); "
-			"the per-process view is <code>zapd query "
-			"per-process</code>.");
-		return 0;
-	}
-	return why_breakdown(r, "callers-table", "caller", sql);
+	return why_section(r, &w);
 }
 
 /**

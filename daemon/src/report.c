@@ -264,6 +264,20 @@ int rep_one(struct rep *r, const char *what, const char *sql, int64_t *v)
 	return rc < 0 ? -1 : 0;
 }
 
+/**
+ * rp_td_text() - a text cell: <td data-v=TEXT>TEXT</td>, escaped
+ * @r: the report
+ * @s: the text (NULL: empty)
+ */
+void rp_td_text(struct rep *r, const char *s)
+{
+	rp(r, "<td data-v=\"");
+	rp_text(r, s);
+	rp(r, "\">");
+	rp_text(r, s);
+	rp(r, "</td>");
+}
+
 /* rep_cell - one <td> of column @c: data-v exact, the text for people */
 static void rep_cell(struct rep *r, sqlite3_stmt *s, int c, enum col_kind k)
 {
@@ -275,11 +289,7 @@ static void rep_cell(struct rep *r, sqlite3_stmt *s, int c, enum col_kind k)
 		return;
 	}
 	if (k == C_TEXT || sqlite3_column_type(s, c) == SQLITE_TEXT) {
-		rp(r, "<td data-v=\"");
-		rp_text(r, txt);
-		rp(r, "\">");
-		rp_text(r, txt);
-		rp(r, "</td>");
+		rp_td_text(r, txt);
 		return;
 	}
 	rp(r, "<td class=\"n\" data-v=\"%" PRId64 "\">", v);

@@ -26,19 +26,7 @@ import sqlite3
 import sys
 from collections import Counter, defaultdict
 
-n = 0
-fails = 0
-
-
-def ok(cond, what, diag=None):
-    global n, fails
-    n += 1
-    print(("ok - " if cond else "not ok - ") + what)
-    if not cond:
-        fails += 1
-        if diag:
-            for line in str(diag).splitlines()[:10]:
-                print("#   " + line)
+from taplib import failed, ok
 
 
 def ns(v):
@@ -203,7 +191,7 @@ def main():
     evs = top["traceEvents"]
     structure(evs, raw)
     counts(evs, top["otherData"], db, run, min_ns)
-    return 1 if fails else 0
+    return 1 if failed() else 0
 
 
 sys.exit(main())

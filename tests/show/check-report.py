@@ -22,23 +22,12 @@ import sys
 from collections import defaultdict
 from html.parser import HTMLParser
 
-n = 0
-fails = 0
+from taplib import failed, ok
+
 
 SECTIONS = ["runs", "latency", "slowest", "stages", "timeline", "lock",
             "hung", "why", "callers", "context"]
 PCTS = [(50, 100), (90, 100), (99, 100), (999, 1000)]
-
-
-def ok(cond, what, diag=None):
-    global n, fails
-    n += 1
-    print(("ok - " if cond else "not ok - ") + what)
-    if not cond:
-        fails += 1
-        if diag is not None:
-            for line in str(diag).splitlines()[:8]:
-                print("#   " + line)
 
 
 class Dom(HTMLParser):
@@ -284,7 +273,7 @@ def main():
     check_timeline(dom, fig)
     check_runs(dom, c)
     check_context(dom, c, run, fig)
-    return 1 if fails else 0
+    return 1 if failed() else 0
 
 
 sys.exit(main())

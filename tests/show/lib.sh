@@ -4,7 +4,7 @@
 
 ZAPD=${ZAPD:-build/zapd}
 BUILD=${BUILD:-build}
-PY=/usr/bin/python3
+PY="/usr/bin/python3 -B"	# -B: no __pycache__ in the tree
 T=$(mktemp -d /tmp/zapd-show.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 . tests/tap.sh

@@ -19,14 +19,10 @@ import subprocess
 import sys
 from collections import defaultdict
 
+from taplib import failed, ok
+
 OPT = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*|-[a-zA-Z])(?![\w-])")
 HELP = {"--help", "-h"}
-
-
-def ok(cond, what, diag=None):
-    print(("ok - " if cond else "not ok - ") + what)
-    if not cond and diag is not None:
-        print("#   " + str(diag)[:400])
 
 
 def run(*argv):
@@ -137,3 +133,4 @@ def main():
 
 
 main()
+sys.exit(1 if failed() else 0)
