@@ -254,11 +254,27 @@ static void name_thread(struct exp *x, struct lane *l, int cpu_track,
 
 /* the interval filter: all, or those at least :min long (open: to :t1) */
 #define IV_DUR	"coalesce(t.dur_ns, coalesce(t.end_ns, :t1) - t.start_ns)"
-#define IV_RUN	"t.id BETWEEN :lo AND :hi AND t.run_id = :run"
 #define IV_END	"CASE t.f >> 8 & 7 WHEN 0 THEN 'done' WHEN 1 THEN 'restart' " \
 		"WHEN 2 THEN 'lost' WHEN 3 THEN 'mismatch' WHEN 4 THEN 'eof' " \
 		"ELSE 'open' END"
 #define RG_MIN	"(wait_ns >= :min OR coalesce(hold_ns, 0) >= :min)"
+
+/*
+ * The intervals exported, as the CTE "iv": all of the run's (its rowid
+ * range), or with --slower-than the finished ones at least :min long
+ * (the intervals_dur index: "+id" keeps the planner off the rowid range)
+ * and the unfinished ones open that long (the partial index).
+ */
+#define IV_COLS	"id, start_ns, dur_ns, end_ns, cpu, done_cpu, pid, comm, " \
+		"path, kind, addr, nr, f"
+#define IV_ALL	"iv AS (SELECT " IV_COLS " FROM interval_rows WHERE id " \
+		"BETWEEN :lo AND :hi AND run_id = :run)"
+#define IV_SLOW	"iv AS MATERIALIZED (SELECT " IV_COLS " FROM interval_rows " \
+		"WHERE dur_ns >= :min AND +id BETWEEN :lo AND :hi AND "	\
+		"run_id = :run UNION ALL SELECT " IV_COLS " FROM "		\
+		"interval_rows WHERE finished = 0 AND id BETWEEN :lo AND :hi " \
+		"AND run_id = :run AND coalesce(end_ns, :t1) - start_ns >= "	\
+		":min)"
 
 /*
  * Every slice of the run, ordered for the lanes: type, ts, dur, cpu, pid,
@@ -266,30 +282,28 @@ static void name_thread(struct exp *x, struct lane *l, int cpu_track,
  * tainted (stages: full), pr. At equal start the longer first; at equal
  * extent lock before interval before stage (the parent first).
  */
-static const char slices_sql[] =
-	"SELECT 0 AS ty, t.start_ns AS ts, " IV_DUR " AS dur, t.cpu, t.pid, "
-	"(SELECT s FROM strings WHERE id = t.comm), (SELECT s FROM strings "
-	"WHERE id = t.path), (SELECT s FROM strings WHERE id = t.kind), "
-	"t.addr, t.nr, " IV_END ", t.done_cpu, t.f & 1, 1 AS pr FROM interval_rows "
-	"AS t WHERE " IV_RUN " AND " IV_DUR " >= :min "
-	"UNION ALL SELECT 1, s.ts_ns - s.since_prev_ns, s.since_prev_ns, "
-	"t.cpu, t.pid, NULL, s.stage, NULL, NULL, s.nr, NULL, s.delay_rmap, "
-	"s.\"full\", 2 FROM stages AS s JOIN interval_rows AS t ON t.id = "
-	"s.interval_id WHERE s.interval_id BETWEEN :lo AND :hi AND "
-	"t.run_id = :run AND " IV_DUR " >= :min "
-	"UNION ALL SELECT 2, max(s.ts_ns), t.start_ns + t.dur_ns - "
-	"max(s.ts_ns), t.cpu, t.pid, NULL, 'done', NULL, NULL, NULL, NULL, "
-	"NULL, NULL, 2 FROM stages AS s JOIN interval_rows AS t ON t.id = "
-	"s.interval_id WHERE s.interval_id BETWEEN :lo AND :hi AND "
-	"t.run_id = :run AND t.dur_ns IS NOT NULL AND t.dur_ns >= :min "
-	"GROUP BY s.interval_id "
-	"UNION ALL SELECT 3, lock_ns, wait_ns, cpu, pid, comm, NULL, NULL, "
-	"addr, \"end\", end_reason, unlock_cpu, tainted, 0 FROM ranges WHERE "
-	"run_id = :run AND wait_ns IS NOT NULL AND " RG_MIN " "
-	"UNION ALL SELECT 4, lock_ns + wait_ns, hold_ns, cpu, pid, comm, "
-	"NULL, NULL, addr, \"end\", end_reason, unlock_cpu, tainted, 0 FROM "
-	"ranges WHERE run_id = :run AND hold_ns IS NOT NULL AND " RG_MIN " "
-	"ORDER BY ts, dur DESC, pr";
+#define SLICES(IV)							\
+	"WITH " IV " SELECT 0 AS ty, t.start_ns AS ts, " IV_DUR " AS dur, "	\
+	"t.cpu, t.pid, (SELECT s FROM strings WHERE id = t.comm), "	\
+	"(SELECT s FROM strings WHERE id = t.path), (SELECT s FROM "	\
+	"strings WHERE id = t.kind), t.addr, t.nr, " IV_END ", "		\
+	"t.done_cpu, t.f & 1, 1 AS pr FROM iv AS t "			\
+	"UNION ALL SELECT 1, s.ts_ns - s.since_prev_ns, s.since_prev_ns, "	\
+	"t.cpu, t.pid, NULL, s.stage, NULL, NULL, s.nr, NULL, s.delay_rmap, "\
+	"s.\"full\", 2 FROM iv AS t JOIN stages AS s ON s.interval_id = "	\
+	"t.id UNION ALL SELECT 2, max(s.ts_ns), t.start_ns + t.dur_ns - "	\
+	"max(s.ts_ns), t.cpu, t.pid, NULL, 'done', NULL, NULL, NULL, NULL, "\
+	"NULL, NULL, 2 FROM iv AS t JOIN stages AS s ON s.interval_id = "	\
+	"t.id WHERE t.dur_ns IS NOT NULL GROUP BY t.id "			\
+	"UNION ALL SELECT 3, lock_ns, wait_ns, cpu, pid, comm, NULL, NULL, "\
+	"addr, \"end\", end_reason, unlock_cpu, tainted, 0 FROM ranges "	\
+	"WHERE run_id = :run AND wait_ns IS NOT NULL AND " RG_MIN " "	\
+	"UNION ALL SELECT 4, lock_ns + wait_ns, hold_ns, cpu, pid, comm, "	\
+	"NULL, NULL, addr, \"end\", end_reason, unlock_cpu, tainted, 0 "	\
+	"FROM ranges WHERE run_id = :run AND hold_ns IS NOT NULL AND "	\
+	RG_MIN " ORDER BY ts, dur DESC, pr"
+
+static const char *const slices_sql[2] = { SLICES(IV_ALL), SLICES(IV_SLOW) };
 
 /* col_text - text column @c, NULL if NULL */
 static const char *col_text(sqlite3_stmt *s, int c)
@@ -408,7 +422,8 @@ static int place(struct exp *x, struct tracks *m, int cpu_track,
  * also on their CPU's track */
 static int put_slices(struct exp *x)
 {
-	sqlite3_stmt *s = query_prepare(x->st, "slices", slices_sql);
+	sqlite3_stmt *s = query_prepare(x->st, "slices",
+					slices_sql[x->min_ns > 0]);
 	int rc, type;
 
 	if (!s)
@@ -648,9 +663,9 @@ static int window_add(struct exp *x, const struct evnames *v,
 static int put_events_slow(struct exp *x, const struct evnames *v)
 {
 	sqlite3_stmt *iv = query_prepare(x->st, "slow intervals",
-		"SELECT t.start_ns, t.start_ns + " IV_DUR ", t.cpu, "
-		"coalesce(t.done_cpu, t.cpu) FROM interval_rows AS t WHERE "
-		IV_RUN " AND " IV_DUR " >= :min ORDER BY t.start_ns");
+		"WITH " IV_SLOW " SELECT t.start_ns, t.start_ns + " IV_DUR
+		", t.cpu, coalesce(t.done_cpu, t.cpu) FROM iv AS t "
+		"ORDER BY t.start_ns");
 	sqlite3_stmt *ev = query_prepare(x->st, "events", "SELECT " EV_COLS
 		" FROM event_rows WHERE run_id = ?4 AND ts_ns BETWEEN ?1 AND "
 		"?2 AND cpu = ?3");
