@@ -35,7 +35,8 @@ def ns(v):
 
 def db_expect(db, run, min_ns):
     c = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
-    t1 = c.execute("SELECT last_ts FROM runs WHERE id = ?", (run,)).fetchone()[0]
+    t1 = c.execute("SELECT coalesce(last_ts, 0) FROM runs WHERE id = ?",
+                   (run,)).fetchone()[0]
     dur = "coalesce(dur_ns, coalesce(end_ns, %d) - start_ns)" % t1
     iv = Counter(c.execute(
         "SELECT start_ns, %s, pid FROM intervals WHERE run_id = ? AND %s >= ?"

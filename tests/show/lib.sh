@@ -79,3 +79,13 @@ lossy_live_run() {
 	wait $_wl 2>/dev/null
 	return $_rc
 }
+
+# empty_live_run DB - a live run of the munmap pair filtered on pid 1
+# (which does not munmap): a run with no rows at all
+empty_live_run() {
+	[ "$(id -u)" = 0 ] && [ -e /sys/kernel/tracing/events/syscalls ] ||
+		return 1
+	"$ZAPD" live --db "$1" --instance "zapdshow$$" --pid 1 \
+		--pair syscalls:sys_enter_munmap,syscalls:sys_exit_munmap \
+		--duration 0.3 --run-label "empty" > /dev/null 2>&1
+}

@@ -19,6 +19,7 @@ else
 	echo "# SKIP lossy live run: cannot trace on this host"
 	live=
 fi
+empty_live_run $DB || echo "# SKIP empty live run: cannot trace on this host"
 
 check() {	# check RUN [DUR MIN_NS]
 	out=$T/t$1${2:+-$2}.json

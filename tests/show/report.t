@@ -1,8 +1,9 @@
 #!/bin/sh
 # report.t - zapd report as a person sees it: the report of every fixture
-# (tests/data/*.dat imported into one database) and of a lossy zapd live
-# run on this host (pair intervals, extra events, losses, tainted and hung
-# intervals, a label with bytes that are not UTF-8) is opened by headless
+# (tests/data/*.dat imported into one database), of a lossy zapd live run
+# on this host (pair intervals, extra events, losses, tainted and hung
+# intervals, a label with bytes that are not UTF-8) and of an empty live
+# run (no rows at all) is opened by headless
 # Chromium: a screenshot that is not blank (decoded pixel by pixel), the
 # expected sections in its DOM, and every number in the page equal to
 # what the database's rows say (tests/show/check-report.py computes it
@@ -35,6 +36,7 @@ else
 	echo "# SKIP lossy live run: cannot trace on this host"
 	live=
 fi
+empty_live_run $DB || echo "# SKIP empty live run: cannot trace on this host"
 
 for run in $(sqlite3 $DB "SELECT id FROM runs ORDER BY id"); do
 	name=$(sqlite3 $DB "SELECT CASE source WHEN 'live' THEN 'live' ELSE
