@@ -271,9 +271,9 @@ static void name_thread(struct exp *x, struct lane *l, int cpu_track,
 		"BETWEEN :lo AND :hi AND run_id = :run)"
 #define IV_SLOW	"iv AS MATERIALIZED (SELECT " IV_COLS " FROM interval_rows " \
 		"WHERE dur_ns >= :min AND +id BETWEEN :lo AND :hi AND "	\
-		"run_id = :run UNION ALL SELECT " IV_COLS " FROM "		\
+		"run_id = :run UNION ALL SELECT " IV_COLS " FROM " \
 		"interval_rows WHERE finished = 0 AND id BETWEEN :lo AND :hi " \
-		"AND run_id = :run AND coalesce(end_ns, :t1) - start_ns >= "	\
+		"AND run_id = :run AND coalesce(end_ns, :t1) - start_ns >= " \
 		":min)"
 
 /*
@@ -283,23 +283,23 @@ static void name_thread(struct exp *x, struct lane *l, int cpu_track,
  * extent lock before interval before stage (the parent first).
  */
 #define SLICES(IV)							\
-	"WITH " IV " SELECT 0 AS ty, t.start_ns AS ts, " IV_DUR " AS dur, "	\
+	"WITH " IV " SELECT 0 AS ty, t.start_ns AS ts, " IV_DUR " AS dur, " \
 	"t.cpu, t.pid, (SELECT s FROM strings WHERE id = t.comm), "	\
 	"(SELECT s FROM strings WHERE id = t.path), (SELECT s FROM "	\
-	"strings WHERE id = t.kind), t.addr, t.nr, " IV_END ", "		\
+	"strings WHERE id = t.kind), t.addr, t.nr, " IV_END ", " \
 	"t.done_cpu, t.f & 1, 1 AS pr FROM iv AS t "			\
-	"UNION ALL SELECT 1, s.ts_ns - s.since_prev_ns, s.since_prev_ns, "	\
+	"UNION ALL SELECT 1, s.ts_ns - s.since_prev_ns, s.since_prev_ns, " \
 	"t.cpu, t.pid, NULL, s.stage, NULL, NULL, s.nr, NULL, s.delay_rmap, "\
-	"s.\"full\", 2 FROM iv AS t JOIN stages AS s ON s.interval_id = "	\
-	"t.id UNION ALL SELECT 2, max(s.ts_ns), t.start_ns + t.dur_ns - "	\
+	"s.\"full\", 2 FROM iv AS t JOIN stages AS s ON s.interval_id = " \
+	"t.id UNION ALL SELECT 2, max(s.ts_ns), t.start_ns + t.dur_ns - " \
 	"max(s.ts_ns), t.cpu, t.pid, NULL, 'done', NULL, NULL, NULL, NULL, "\
-	"NULL, NULL, 2 FROM iv AS t JOIN stages AS s ON s.interval_id = "	\
-	"t.id WHERE t.dur_ns IS NOT NULL GROUP BY t.id "			\
+	"NULL, NULL, 2 FROM iv AS t JOIN stages AS s ON s.interval_id = " \
+	"t.id WHERE t.dur_ns IS NOT NULL GROUP BY t.id " \
 	"UNION ALL SELECT 3, lock_ns, wait_ns, cpu, pid, comm, NULL, NULL, "\
-	"addr, \"end\", end_reason, unlock_cpu, tainted, 0 FROM ranges "	\
+	"addr, \"end\", end_reason, unlock_cpu, tainted, 0 FROM ranges " \
 	"WHERE run_id = :run AND wait_ns IS NOT NULL AND " RG_MIN " "	\
-	"UNION ALL SELECT 4, lock_ns + wait_ns, hold_ns, cpu, pid, comm, "	\
-	"NULL, NULL, addr, \"end\", end_reason, unlock_cpu, tainted, 0 "	\
+	"UNION ALL SELECT 4, lock_ns + wait_ns, hold_ns, cpu, pid, comm, " \
+	"NULL, NULL, addr, \"end\", end_reason, unlock_cpu, tainted, 0 " \
 	"FROM ranges WHERE run_id = :run AND hold_ns IS NOT NULL AND "	\
 	RG_MIN " ORDER BY ts, dur DESC, pr"
 
@@ -379,7 +379,8 @@ static void put_args(FILE *f, int type, sqlite3_stmt *s)
 static void put_x(struct exp *x, int type, sqlite3_stmt *s, int cpu_track,
 		  int64_t key, int lane)
 {
-	int64_t ts = sqlite3_column_int64(s, 1), dur = sqlite3_column_int64(s, 2);
+	int64_t ts = sqlite3_column_int64(s, 1);
+	int64_t dur = sqlite3_column_int64(s, 2);
 
 	if (cpu_track)
 		ev_begin(x, "X", slice_cat[type], EXP_PID_CPUS,
@@ -400,7 +401,8 @@ static int place(struct exp *x, struct tracks *m, int cpu_track,
 		 int64_t key, int type, sqlite3_stmt *s)
 {
 	struct track *t = tracks_get(m, key);
-	int64_t ts = sqlite3_column_int64(s, 1), dur = sqlite3_column_int64(s, 2);
+	int64_t ts = sqlite3_column_int64(s, 1);
+	int64_t dur = sqlite3_column_int64(s, 2);
 	int lane;
 
 	if (!t)

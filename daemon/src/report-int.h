@@ -33,7 +33,7 @@
 #define REP_TL_MARK_CAP		200	/* timeline: loss markers */
 #define REP_TL_CPU_CAP		64	/* timeline: CPU rows */
 #define REP_GROUPS_CAP		24	/* latency: kind/path groups */
-#define REP_CONTEXT_N		100	/* context: slowest intervals looked in */
+#define REP_CONTEXT_N		100	/* context: slowest looked inside */
 
 #define REP_NBUCKET	64		/* log2 buckets */
 #define REP_FINE	(256 + 56 * 128)	/* exact < 256 ns, then 128

@@ -119,7 +119,8 @@ static char *name_of(struct rep *r, int64_t id)
 
 	if (id < 0)
 		return strdup("");
-	s = query_prepare(r->st, "names", "SELECT s FROM strings WHERE id = ?1");
+	s = query_prepare(r->st, "names",
+			  "SELECT s FROM strings WHERE id = ?1");
 	if (!s)
 		return NULL;
 	sqlite3_bind_int64(s, 1, id);

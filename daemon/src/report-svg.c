@@ -139,13 +139,14 @@ static void hist_svg(struct rep *r, const struct lat *l,
 		   bh, b ? ldexp(1, b) : 0, ldexp(1, b + 1), g->hist[b]);
 	}
 	for (j = 0; j < NPCT; j += 2) {
-		double v = l->pct[idx][j] > 1 ? log2((double)l->pct[idx][j]) : 0;
+		int64_t p = l->pct[idx][j];
+		double v = p > 1 ? log2((double)p) : 0;
 		int x = x0 + (int)((v - l->bmin) * pw / nb);
 
 		rp(r, "<line stroke=\"#222\" stroke-dasharray=\"3,2\" x1=\"%d\""
 		   " x2=\"%d\" y1=\"%d\" y2=\"%d\"/><text x=\"%d\" y=\"%d\">"
-		   "%s</text>\n", x, x, y0 - ph, y0, x + 2, y0 - ph + 8 + 10 * j,
-		   pcts[j].name);
+		   "%s</text>\n", x, x, y0 - ph, y0, x + 2,
+		   y0 - ph + 8 + 10 * j, pcts[j].name);
 	}
 	rp(r, "</svg>\n");
 }

@@ -200,11 +200,11 @@ int sec_slowest(struct rep *r)
 		{ "last stage", C_TEXT },
 	};
 #define SLOWEST(IDS)							\
-		"WITH s AS (SELECT id FROM interval_rows WHERE " IDS " AND "	\
+		"WITH s AS (SELECT id FROM interval_rows WHERE " IDS " AND " \
 		"dur_ns IS NOT NULL ORDER BY dur_ns DESC, id DESC LIMIT :cap) "\
-		"SELECT i.dur_ns, i.start_ns, i.cpu, i.done_cpu, i.pid, "	\
-		"i.comm, i.kind, i.path, i.addr, i.nr, i.\"order\", "		\
-		"i.nstages, i.last_stage FROM s JOIN intervals AS i "		\
+		"SELECT i.dur_ns, i.start_ns, i.cpu, i.done_cpu, i.pid, " \
+		"i.comm, i.kind, i.path, i.addr, i.nr, i.\"order\", " \
+		"i.nstages, i.last_stage FROM s JOIN intervals AS i " \
 		"ON i.id = s.id ORDER BY i.dur_ns DESC, i.id DESC"
 	static const char *const sql[2] = { SLOWEST(IDS_RANGE),
 					     SLOWEST(IDS_INDEX) };
@@ -396,7 +396,7 @@ static int why_section(struct rep *r, const struct why_sec *w)
 
 /* the breakdown of WHY_TABLE by column COL, for the run */
 #define WHY_SQL(COL)							\
-	"SELECT w." COL ", count(*), sum(i.dur_ns), max(i.dur_ns) FROM "	\
+	"SELECT w." COL ", count(*), sum(i.dur_ns), max(i.dur_ns) FROM " \
 	WHY_TABLE " AS w JOIN interval_rows AS i ON i.id = w." WHY_ID	\
 	" WHERE i.id BETWEEN :lo AND :hi AND i.run_id = :run "		\
 	"GROUP BY 1 ORDER BY 3 DESC"
@@ -459,14 +459,14 @@ int sec_context(struct rep *r)
 		{ "records inside", C_INT },
 	};
 #define INSIDE(IDS)							\
-		"WITH slow AS (SELECT id, cpu, done_cpu, start_ns, "		\
-		"start_ns + dur_ns AS done_ns FROM interval_rows WHERE " IDS	\
-		" AND dur_ns IS NOT NULL ORDER BY dur_ns DESC, id DESC "	\
-		"LIMIT :cap), hits AS (SELECT s.id AS iv, e.event AS ev FROM "	\
-		"slow AS s JOIN event_rows AS e ON e.run_id = :run AND "	\
-		"e.ts_ns >= s.start_ns AND e.ts_ns <= s.done_ns AND (e.cpu = "	\
-		"s.cpu OR e.cpu = s.done_cpu)) SELECT (SELECT s FROM strings "	\
-		"WHERE id = h.ev), count(DISTINCT h.iv), count(*) FROM hits "	\
+		"WITH slow AS (SELECT id, cpu, done_cpu, start_ns, " \
+		"start_ns + dur_ns AS done_ns FROM interval_rows WHERE " IDS \
+		" AND dur_ns IS NOT NULL ORDER BY dur_ns DESC, id DESC " \
+		"LIMIT :cap), hits AS (SELECT s.id AS iv, e.event AS ev FROM " \
+		"slow AS s JOIN event_rows AS e ON e.run_id = :run AND " \
+		"e.ts_ns >= s.start_ns AND e.ts_ns <= s.done_ns AND (e.cpu = " \
+		"s.cpu OR e.cpu = s.done_cpu)) SELECT (SELECT s FROM strings " \
+		"WHERE id = h.ev), count(DISTINCT h.iv), count(*) FROM hits " \
 		"AS h GROUP BY h.ev ORDER BY 2 DESC, 3 DESC, 1"
 	static const char *const sql[2] = { INSIDE(IDS_RANGE),
 					     INSIDE(IDS_INDEX) };

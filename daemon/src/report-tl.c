@@ -35,14 +35,14 @@ static int stage_table(struct rep *r)
 		{ "% of time", C_TEXT },
 	};
 #define STAGE_SPLIT(IDS)						\
-		"WITH slow AS (" SLOW_STAGED(IDS) "), parts AS ("		\
-		"SELECT s.stage AS step, s.since_prev_ns AS ns FROM stages "	\
-		"AS s JOIN slow ON s.interval_id = slow.id UNION ALL "		\
-		"SELECT 'done', slow.done_ns - max(s.ts_ns) FROM slow JOIN "	\
-		"stages AS s ON s.interval_id = slow.id GROUP BY slow.id) "	\
-		"SELECT step, count(*), sum(ns), CAST(avg(ns) AS INTEGER), "	\
-		"max(ns), printf('%.1f', 100.0 * sum(ns) / "			\
-		"(SELECT sum(ns) FROM parts)) FROM parts GROUP BY step "	\
+		"WITH slow AS (" SLOW_STAGED(IDS) "), parts AS (" \
+		"SELECT s.stage AS step, s.since_prev_ns AS ns FROM stages " \
+		"AS s JOIN slow ON s.interval_id = slow.id UNION ALL " \
+		"SELECT 'done', slow.done_ns - max(s.ts_ns) FROM slow JOIN " \
+		"stages AS s ON s.interval_id = slow.id GROUP BY slow.id) " \
+		"SELECT step, count(*), sum(ns), CAST(avg(ns) AS INTEGER), " \
+		"max(ns), printf('%.1f', 100.0 * sum(ns) / " \
+		"(SELECT sum(ns) FROM parts)) FROM parts GROUP BY step " \
 		"ORDER BY 3 DESC, 1"
 	static const char *const sql[2] = { STAGE_SPLIT(IDS_RANGE),
 					     STAGE_SPLIT(IDS_INDEX) };
@@ -51,45 +51,71 @@ static int stage_table(struct rep *r)
 			 sizeof(cols) / sizeof(cols[0]), NULL);
 }
 
-/* stage_segs - the segments of interval @id in a bar of scale @ns_px */
-static int stage_segs(struct rep *r, int64_t id, int64_t done, int x0,
+#define SEG_MAX		16	/* stages per interval (nstages: 4 bits) */
+#define BAR_X		260	/* the bars: absolute, then 100% */
+#define BAR_W		640
+#define PCT_X		(BAR_X + BAR_W + 20)
+#define PCT_W		200
+
+/* struct seg - one step of an interval's split */
+struct seg {
+	char		name[16];
+	int64_t		ns;
+};
+
+/* seg_draw - the segments from @x at @px_ns pixels per ns */
+static void seg_draw(struct rep *r, const struct seg *g, int n, double x,
+		     int y, double px_ns)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		double w = g[i].ns * px_ns;
+
+		rp(r, "<rect class=\"s-");
+		rp_text(r, g[i].name);
+		rp(r, "\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"12\">"
+		   "<title>", x, y, w > 0.5 ? w : 0.5);
+		rp_text(r, g[i].name);
+		rp(r, ": ");
+		rp_dur(r, g[i].ns);
+		rp(r, "</title></rect>");
+		x += w;
+	}
+}
+
+/* stage_segs - interval @id's split: a bar to scale, and one to 100% */
+static int stage_segs(struct rep *r, int64_t id, int64_t dur, int64_t done,
 		      int y, double px_ns)
 {
 	static const char sql[] = "SELECT stage, since_prev_ns, ts_ns FROM "
 		"stages WHERE interval_id = :iv ORDER BY seq";
 	sqlite3_stmt *s = rep_prepare(r, "stages", sql);
-	double x = x0;
+	struct seg g[SEG_MAX + 1];
 	int64_t last = 0;
-	int rc;
+	int rc, n = 0;
 
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":iv"), id);
-	while ((rc = query_step(r->st, s, "stages")) == 1) {
+	while ((rc = query_step(r->st, s, "stages")) == 1 && n < SEG_MAX) {
 		const char *st = (const char *)sqlite3_column_text(s, 0);
-		int64_t ns = sqlite3_column_int64(s, 1);
 
+		snprintf(g[n].name, sizeof(g[n].name), "%s", st ? st : "?");
+		g[n++].ns = sqlite3_column_int64(s, 1);
 		last = sqlite3_column_int64(s, 2);
-		rp(r, "<rect class=\"s-");
-		rp_text(r, st);
-		rp(r, "\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"12\">"
-		   "<title>", x, y, ns * px_ns > 0.5 ? ns * px_ns : 0.5);
-		rp_text(r, st);
-		rp(r, ": ");
-		rp_dur(r, ns);
-		rp(r, "</title></rect>");
-		x += ns * px_ns;
 	}
 	sqlite3_finalize(s);
-	if (rc == 0 && last) {
-		rp(r, "<rect class=\"s-done\" x=\"%.1f\" y=\"%d\" width=\"%.1f\""
-		   " height=\"12\"><title>done: ", x, y,
-		   (done - last) * px_ns > 0.5 ? (done - last) * px_ns : 0.5);
-		rp_dur(r, done - last);
-		rp(r, "</title></rect>");
+	if (rc < 0)
+		return -1;
+	if (last) {
+		snprintf(g[n].name, sizeof(g[n].name), "done");
+		g[n++].ns = done - last;
 	}
+	seg_draw(r, g, n, BAR_X, y, px_ns);
+	seg_draw(r, g, n, PCT_X, y, (double)PCT_W / (dur > 0 ? dur : 1));
 	rp(r, "\n");
-	return rc;
+	return 0;
 }
 
 /* stage_bar - the label and the stacked bar of the current row of @s */
@@ -105,15 +131,16 @@ static int stage_bar(struct rep *r, sqlite3_stmt *s, int y, double px_ns)
 	rp_text(r, comm ? comm : "?");
 	rp(r, "</text>");
 	return stage_segs(r, sqlite3_column_int64(s, 0),
-			  sqlite3_column_int64(s, 2), 260, y, px_ns);
+			  sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+			  y, px_ns);
 }
 
 /* stage_bars - one stacked bar per slow interval, the slowest on top */
 static int stage_bars(struct rep *r, int64_t nbars)
 {
 #define BARS(IDS)							\
-		"WITH slow AS (" SLOW_STAGED(IDS) ") SELECT slow.id, "		\
-		"slow.dur_ns, slow.done_ns, t.cpu, t.pid, (SELECT s FROM "	\
+		"WITH slow AS (" SLOW_STAGED(IDS) ") SELECT slow.id, " \
+		"slow.dur_ns, slow.done_ns, t.cpu, t.pid, (SELECT s FROM " \
 		"strings WHERE id = t.comm) FROM slow JOIN interval_rows AS t "\
 		"ON t.id = slow.id ORDER BY slow.dur_ns DESC, slow.id DESC"
 	static const char *const sql[2] = { BARS(IDS_RANGE), BARS(IDS_INDEX) };
@@ -124,12 +151,14 @@ static int stage_bars(struct rep *r, int64_t nbars)
 	if (!s)
 		return -1;
 	rp(r, "<svg width=\"1140\" height=\"%" PRId64 "\" role=\"img\" "
-	   "id=\"stages-svg\"><text x=\"260\" y=\"11\">start &#8594; "
-	   "cleared &#8594; rmap &#8594; tlb &#8594; done</text>\n",
-	   nbars * 16 + 24);
+	   "id=\"stages-svg\"><text x=\"%d\" y=\"11\">to scale: start "
+	   "&#8594; cleared &#8594; rmap &#8594; tlb &#8594; done</text>"
+	   "<text x=\"%d\" y=\"11\">share of each interval</text>\n",
+	   nbars * 16 + 24, BAR_X, PCT_X);
 	while ((rc = query_step(r->st, s, "stages")) == 1) {
-		if (px_ns == 0)		/* the slowest fills 860 px */
-			px_ns = 860.0 / (sqlite3_column_int64(s, 1) + 1);
+		if (px_ns == 0)		/* the slowest fills the bar */
+			px_ns = (double)BAR_W /
+				(sqlite3_column_int64(s, 1) + 1);
 		if (stage_bar(r, s, y, px_ns) < 0) {
 			rc = -1;
 			break;
@@ -254,11 +283,11 @@ static int tl_read(struct rep *r, struct tl *t, const char *sql, int type)
 static int tl_load(struct rep *r, struct tl *t)
 {
 #define TL_IVS(IDS)							\
-		"WITH s AS (SELECT id FROM interval_rows WHERE " IDS " AND "	\
+		"WITH s AS (SELECT id FROM interval_rows WHERE " IDS " AND " \
 		"dur_ns IS NOT NULL ORDER BY dur_ns DESC, id DESC LIMIT :cap) "\
-		"SELECT t.start_ns, t.dur_ns, NULL, t.cpu, t.pid, (SELECT s "	\
-		"FROM strings WHERE id = t.comm), (SELECT s FROM strings WHERE "\
-		"id = coalesce(t.path, t.kind)) FROM s JOIN interval_rows AS t "\
+		"SELECT t.start_ns, t.dur_ns, NULL, t.cpu, t.pid, (SELECT s " \
+		"FROM strings WHERE id = t.comm), (SELECT s FROM strings WHERE " \
+		"id = coalesce(t.path, t.kind)) FROM s JOIN interval_rows AS t " \
 		"ON t.id = s.id ORDER BY t.dur_ns DESC, t.id DESC"
 	static const char *const ivs[2] = { TL_IVS(IDS_RANGE),
 					     TL_IVS(IDS_INDEX) };
@@ -495,8 +524,8 @@ static void tl_draw(struct rep *r, const struct tl *t, const struct tl_item *it)
 	case TL_RANGE:
 		tl_rect(r, t, "lw", it->start, it->a, y + 20, 10, it);
 		if (it->b > 0)
-			tl_rect(r, t, "lh", it->start + it->a, it->b, y + 20, 10,
-				it);
+			tl_rect(r, t, "lh", it->start + it->a, it->b, y + 20,
+				10, it);
 		break;
 	case TL_LOST:
 		rp(r, "<line class=\"lost\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" "
