@@ -7,8 +7,10 @@ ZAPD_PKG_CFLAGS	 = $(shell pkg-config --cflags $(ZAPD_PKGS))
 ZAPD_PKG_LIBS	 = $(shell pkg-config --libs $(ZAPD_PKGS))
 ZAPD_CFLAGS	 = $(CFLAGS) -Idaemon/src $(ZAPD_PKG_CFLAGS)
 
-ZAPD_SRCS	:= zapd.c cli.c usage.c log.c libmsg.c engine.c decode.c \
+ZAPD_SRCS	:= zapd.c cli.c usage.c log.c libmsg.c engine.c attr.c \
+		   decode.c kstack.c context.c \
 		   comm.c run.c writer.c store.c store-db.c store-rows.c \
+		   store-why.c \
 		   tracedat.c import.c query.c live.c live-opts.c \
 		   live-instance.c live-reader.c watchdog.c
 ZAPD_OBJS	:= $(addprefix $(BUILD)/daemon/,$(ZAPD_SRCS:.c=.o)) \
@@ -33,12 +35,13 @@ $(BUILD)/daemon/embed.c: daemon/gen-embed.sh $(ZAPD_SQL)
 $(BUILD)/daemon/embed.o: $(BUILD)/daemon/embed.c daemon/src/embed.h
 	$(CC) $(ZAPD_CFLAGS) -c -o $@ $<
 
-# engine unit tests: the engine alone, no libraries
+# engine unit tests: the engine (and its attribution) alone, no libraries
 $(BUILD)/tests/engine.t: tests/unit/engine-test.c daemon/src/engine.c \
-			 daemon/src/engine.h tests/unit/tap.h
+			 daemon/src/attr.c daemon/src/engine.h \
+			 daemon/src/attr.h daemon/src/record.h tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Idaemon/src -Itests/unit -o $@ \
-		tests/unit/engine-test.c daemon/src/engine.c
+		tests/unit/engine-test.c daemon/src/engine.c daemon/src/attr.c
 
 TESTS		+= $(BUILD)/tests/engine.t tests/import/cli.t \
 		   tests/import/host.t tests/import/fixtures.t \

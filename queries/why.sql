@@ -1,0 +1,81 @@
+-- why: the slowest intervals, where their time went (IRQs, softirqs, NMIs, switched out, unexplained), their caller and cause; then that slow time by cause and by caller
+-- The :n slowest finished intervals (default 20, any kind), three tables:
+-- 1. each interval: its components (the task's own hard IRQ, softirq and
+--    NMI time on its CPU, time switched out), unexplained_ns (the rest:
+--    no traced event accounts for it), cause (the largest of these),
+--    caller (the kernel path that zapped: munmap, madvise, exit,
+--    oom_reaper, truncate, other), the stage that took longest
+--    (stages.sql's split) and the wait of its PTE lock range. NULL: not
+--    measured (the run did not record those events: docs/events.md).
+-- 2. their time summed by cause: each component's share of the slow
+--    time, and the intervals whose dominant cause it is.
+-- 3. their time by caller.
+-- Uses index intervals_dur; interval_why by rowid (schema/004-why.sql).
+WITH slow AS (
+	SELECT id, run_id, kind, cpu, pid, comm, start_ns, dur_ns
+	FROM interval_rows
+	WHERE dur_ns IS NOT NULL
+	ORDER BY dur_ns DESC
+	LIMIT coalesce(:n, 20)
+)
+SELECT s.run_id AS run, s.id AS interval,
+       (SELECT k.s FROM strings AS k WHERE k.id = s.kind) AS kind,
+       s.dur_ns, s.cpu, s.pid,
+       (SELECT c.s FROM strings AS c WHERE c.id = s.comm) AS comm,
+       w.caller, w.cause, w.irq_ns, w.softirq_ns, w.nmi_ns, w.sched_ns,
+       w.unexplained_ns, w.nirq, w.nsoftirq, w.nswitch,
+       (SELECT p.step FROM (
+		SELECT g.stage AS step, g.since_prev_ns AS ns
+		FROM stages AS g WHERE g.interval_id = s.id
+		UNION ALL
+		SELECT 'done', s.start_ns + s.dur_ns - max(g.ts_ns)
+		FROM stages AS g WHERE g.interval_id = s.id
+		HAVING count(*) > 0) AS p
+	ORDER BY p.ns DESC LIMIT 1) AS stage,
+       w.range_wait_ns AS lock_wait_ns
+FROM slow AS s
+LEFT JOIN why AS w ON w.interval_id = s.id
+ORDER BY s.dur_ns DESC, s.id;
+
+WITH slow AS (
+	SELECT id, dur_ns FROM interval_rows
+	WHERE dur_ns IS NOT NULL
+	ORDER BY dur_ns DESC
+	LIMIT coalesce(:n, 20)
+), w AS (
+	SELECT s.dur_ns, y.* FROM slow AS s
+	JOIN why AS y ON y.interval_id = s.id
+), parts AS (
+	SELECT 'irq' AS cause, sum(irq_ns) AS ns FROM w
+	UNION ALL SELECT 'softirq', sum(softirq_ns) FROM w
+	UNION ALL SELECT 'nmi', sum(nmi_ns) FROM w
+	UNION ALL SELECT 'preempted', sum(runnable_ns) FROM w
+	UNION ALL SELECT 'blocked', sum(sched_ns - runnable_ns) FROM w
+	UNION ALL SELECT 'unexplained', sum(unexplained_ns) FROM w
+)
+SELECT p.cause, p.ns AS slow_ns,
+       printf('%5.1f', 100.0 * p.ns / (SELECT sum(dur_ns) FROM w))
+	      AS pct_of_slow_time,
+       (SELECT count(*) FROM w WHERE w.cause = p.cause) AS dominant_in,
+       (SELECT sum(dur_ns) FROM w WHERE w.cause = p.cause) AS dominant_ns
+FROM parts AS p
+WHERE p.ns IS NOT NULL
+ORDER BY p.ns DESC;
+
+WITH slow AS (
+	SELECT id, dur_ns FROM interval_rows
+	WHERE dur_ns IS NOT NULL
+	ORDER BY dur_ns DESC
+	LIMIT coalesce(:n, 20)
+)
+SELECT coalesce(w.caller, '-') AS caller, count(*) AS intervals,
+       sum(s.dur_ns) AS slow_ns,
+       printf('%5.1f', 100.0 * sum(s.dur_ns) /
+	      (SELECT sum(dur_ns) FROM slow)) AS pct_of_slow_time,
+       max(s.dur_ns) AS max_ns, sum(w.irq_ns) AS irq_ns,
+       sum(w.softirq_ns) AS softirq_ns, sum(w.sched_ns) AS sched_ns,
+       sum(w.unexplained_ns) AS unexplained_ns
+FROM slow AS s
+LEFT JOIN why AS w ON w.interval_id = s.id
+GROUP BY 1
+ORDER BY slow_ns DESC;
