@@ -113,6 +113,19 @@ fail:
 	return NULL;
 }
 
+/* kallsyms_real - does @ks show addresses? (the first text symbol's; per
+ * CPU and absolute symbols are 0 anyway) */
+static bool kallsyms_real(const char *ks)
+{
+	const char *t = strstr(ks, " T ");
+
+	if (!t)
+		t = strstr(ks, " t ");
+	while (t && t > ks && t[-1] != '\n')
+		t--;
+	return t && strncmp(t, "0000000000000000 ", 17);
+}
+
 /**
  * live_load_kallsyms() - the host's kernel symbols into the tep, so the
  * stacks of --why name functions (as trace-cmd saves them in a trace.dat)
@@ -133,7 +146,7 @@ int live_load_kallsyms(struct live *l)
 			 "callers from kernel stacks)");
 		return -1;
 	}
-	if (!strncmp(ks, "0000000000000000 ", 17))
+	if (!kallsyms_real(ks))
 		log_warnx("live: /proc/kallsyms shows no addresses "
 			  "(kptr_restrict): stacks stay unnamed");
 	ret = tep_parse_kallsyms(l->tep, ks);
