@@ -55,67 +55,6 @@ sub import_dat {
 	return $? == 0 ? $db : undef;
 }
 
-# trace-cmd report -t: one hash per event line (kernel_stack frames skipped)
-sub report {
-	my ($dat) = @_;
-	my @ev;
-	open(my $h, '-|', "trace-cmd report -t -i '$dat' 2>/dev/null") or return [];
-	while (my $l = <$h>) {
-		next unless $l =~ /^\s*(.*?)-(\d+)\s+\[(\d+)\]\s+(\d+)\.(\d{9}):\s+(\w+):\s*(.*)$/;
-		my %e = (comm => $1, pid => $2 + 0, cpu => $3 + 0,
-			 ts => $4 * 1000000000 + $5, event => $6);
-		my $rest = $7;
-		while ($rest =~ /(\w+)=(\S+)/g) { $e{$1} = $2 }
-		push @ev, \%e;
-	}
-	close $h;
-	return \@ev;
-}
-
-# irq_vectors:*_entry/_exit and irq:irq_handler_entry/exit (the only other
-# *_entry/_exit events recorded are softirq_entry/exit)
-sub is_hard_entry { $_[0] =~ /_entry$/ && $_[0] ne 'softirq_entry' }
-sub is_hard_exit { $_[0] =~ /_exit$/ && $_[0] ne 'softirq_exit' }
-
-# The oracle: per CPU, handler entry/exit nesting from the text report;
-# outermost hard IRQ spans and softirq spans minus the hard IRQs inside
-# them, each charged to the task it interrupted (the exit line's pid).
-sub handler_spans {
-	my ($ev) = @_;
-	my (%nest, %spans);	# cpu -> [ [type, entry, inner_ns] ]; pid -> [...]
-	for my $e (@$ev) {
-		my $n = $e->{event};
-		my $st = ($nest{$e->{cpu}} //= []);
-		if ($n eq 'softirq_entry' || is_hard_entry($n)) {
-			push @$st, [$n eq 'softirq_entry' ? 'soft' : 'hard', $e->{ts}, 0];
-		} elsif ($n eq 'softirq_exit' || is_hard_exit($n)) {
-			my $type = $n eq 'softirq_exit' ? 'soft' : 'hard';
-			if (!@$st || $st->[-1][0] ne $type) { @$st = (); next }
-			my $f = pop @$st;
-			my $dur = $e->{ts} - $f->[1];
-			$st->[-1][2] += $dur if @$st;
-			push @{$spans{$e->{pid}}}, [$type, $f->[1], $e->{ts}, $dur - $f->[2]];
-		} elsif ($n eq 'nmi_handler') {
-			$st->[-1][2] += $e->{delta_ns} if @$st;
-		}
-	}
-	return \%spans;
-}
-
-# intervals of the report: [pid, start, done]
-sub report_intervals {
-	my ($ev) = @_;
-	my (%open, @iv);
-	for my $e (@$ev) {
-		if ($e->{event} eq 'zap_present_ptes_start') {
-			$open{$e->{pid}} = $e->{ts};
-		} elsif ($e->{event} eq 'zap_present_ptes_done' && defined $open{$e->{pid}}) {
-			push @iv, [$e->{pid}, delete $open{$e->{pid}}, $e->{ts}];
-		}
-	}
-	return \@iv;
-}
-
 # phases=...: [pid, t0, t1, caller] from a callers.c / oom-reap.c output
 sub phases {
 	my ($f) = @_;
@@ -171,27 +110,26 @@ for my $n (qw(timer-zap callers-all callers-mixed oom-mrelease oom-kill ctx-time
 }
 
 # ------------------------------------------------------ IRQ time: oracle --
-# compare EV IVS ZAPD: for every interval [pid, start, done] the IRQ and
-# softirq time of the handler spans charged to it, against zapd's
-# ("pid start" -> [irq_ns, softirq_ns]); returns counts and the worst
+# compare ORACLE ZAPD: tests/why-oracle.pl's IRQ and softirq time of each
+# interval ("pid start" -> [irq_ns, softirq_ns]) against zapd's
+sub oracle {
+	my ($cmd) = @_;
+	my %o;
+	open(my $h, '-|', "$cmd | '$top/tests/why-oracle.pl'") or die "oracle: $!";
+	while (<$h>) {
+		my ($pid, $s, $irq, $soft) = split;
+		$o{"$pid $s"} = [$irq, $soft];
+	}
+	close $h;
+	return \%o;
+}
+
 sub compare {
-	my ($ev, $ivs, $zapd) = @_;
-	my $spans = handler_spans($ev);
+	my ($orc, $zapd) = @_;
 	my %r = (n => 0, with_irq => 0, bad => 0, badsoft => 0, missing => 0, maxd => 0);
-	my %ix;		# per pid: the first span that can still matter
-	for my $iv (sort { $a->[1] <=> $b->[1] } @$ivs) {
-		my ($pid, $s, $e) = @$iv;
-		my ($irq, $soft) = (0, 0);
-		my $sp = $spans->{$pid} // [];
-		my $i = $ix{$pid} // 0;
-		$i++ while $i < @$sp && $sp->[$i][2] < $s;
-		$ix{$pid} = $i;
-		for (my $j = $i; $j < @$sp && $sp->[$j][1] <= $e; $j++) {
-			next unless $sp->[$j][1] >= $s && $sp->[$j][2] <= $e;
-			$irq += $sp->[$j][3] if $sp->[$j][0] eq 'hard';
-			$soft += $sp->[$j][3] if $sp->[$j][0] eq 'soft';
-		}
-		my $z = $zapd->{"$pid $s"};
+	for my $k (keys %$orc) {
+		my ($irq, $soft) = @{$orc->{$k}};
+		my $z = $zapd->{$k};
 		if (!$z) { $r{missing}++; next }
 		$r{n}++;
 		$r{with_irq}++ if $irq > 0;
@@ -212,9 +150,9 @@ sub zapd_attr {
 SKIP: {
 	skip 'no timer-zap import', 6 unless $db{'timer-zap'};
 	my $db = $db{'timer-zap'};
-	my $ev = report("$out/timer-zap.dat");
 	is((sql($db, "SELECT count(*) FROM lost"))[0][0], 0, 'timer-zap: no events lost');
-	my $r = compare($ev, report_intervals($ev), zapd_attr($db, ''));
+	my $r = compare(oracle("trace-cmd report -t -i '$out/timer-zap.dat' 2>/dev/null"),
+			zapd_attr($db, ''));
 	ok($r->{n} > 10000 && !$r->{missing}, "timer-zap: every interval of trace-cmd report has attribution ($r->{n}, $r->{missing} missing)");
 	ok($r->{with_irq} >= 20, "timer-zap: $r->{with_irq} intervals have IRQ time (the 50 us timer on their CPU)");
 	is($r->{bad}, 0, "timer-zap: IRQ time of every interval equals the report's within 1 us (max difference $r->{maxd} ns)");
@@ -320,12 +258,17 @@ SKIP: {
 	# the same oracle, on exactly the events it saw
 	my $tids = join(',', map { /^(?:pid|tid_timer)=(\d+)$/m ? $1 : () } split /\n/, slurp("$out/timer-zap.out") // '');
 	skip 'no timer-zap facts', 2 unless $tids;
-	my @ev = map { { cpu => $_->[0], ts => $_->[1], pid => $_->[2], event => $_->[3], delta_ns => $_->[4] } }
-		sql($live, "SELECT cpu, ts_ns, pid, substr(event, instr(event, ':') + 1), a1
-			FROM events ORDER BY ts_ns, rowid");
-	my @ivs = map { [@$_] } sql($live, "SELECT pid, start_ns, start_ns + dur_ns FROM intervals
-		WHERE kind = 'zap' AND finished AND pid IN ($tids)");
-	my $r = compare(\@ev, \@ivs, zapd_attr($live, "AND pid IN ($tids)"));
+	# its events and intervals as report lines
+	my $lines = "$tmp/live.report";
+	system('sqlite3', '-cmd', ".output $lines", $live, "SELECT printf('t-%d [%03d] %d.%09d: %s: delta_ns=%d',
+		pid, cpu, ts / 1000000000, ts % 1000000000, ev, d) FROM (
+		SELECT pid, cpu, ts_ns AS ts, substr(event, instr(event, ':') + 1) AS ev,
+		       coalesce(a1, 0) AS d, rowid AS o FROM events
+		UNION ALL SELECT pid, cpu, start_ns, 'zap_present_ptes_start', 0, 0 FROM intervals
+		WHERE kind = 'zap' AND finished AND pid IN ($tids)
+		UNION ALL SELECT pid, done_cpu, done_ns, 'zap_present_ptes_done', 0, 0 FROM intervals
+		WHERE kind = 'zap' AND finished AND pid IN ($tids)) ORDER BY ts, o");
+	my $r = compare(oracle("cat '$lines'"), zapd_attr($live, "AND pid IN ($tids)"));
 	ok($r->{n} > 10000 && !$r->{missing} && $r->{with_irq} >= 20,
 	   "live: $r->{n} timer-zap intervals, $r->{with_irq} with IRQ time");
 	is($r->{bad} + $r->{badsoft}, 0, "live: IRQ and softirq time of every interval equal the oracle's on its stored events within 1 us (max $r->{maxd} ns)");
