@@ -10,7 +10,8 @@
 -- 2. their time summed by cause: each component's share of the slow
 --    time, and the intervals whose dominant cause it is.
 -- 3. their time by caller.
--- Uses index intervals_dur; interval_why by rowid (schema/004-why.sql).
+-- Uses index intervals_dur; interval_why by rowid (schema/004-why.sql):
+-- the view `why` is joined, never LEFT JOINed (that would materialize it).
 WITH slow AS (
 	SELECT id, run_id, kind, cpu, pid, comm, start_ns, dur_ns
 	FROM interval_rows
@@ -34,8 +35,24 @@ SELECT s.run_id AS run, s.id AS interval,
 	ORDER BY p.ns DESC LIMIT 1) AS stage,
        w.range_wait_ns AS lock_wait_ns
 FROM slow AS s
-LEFT JOIN why AS w ON w.interval_id = s.id
-ORDER BY s.dur_ns DESC, s.id;
+JOIN why AS w ON w.interval_id = s.id
+UNION ALL
+-- those without attribution (not recorded): the interval alone
+SELECT s.run_id, s.id, (SELECT k.s FROM strings AS k WHERE k.id = s.kind),
+       s.dur_ns, s.cpu, s.pid,
+       (SELECT c.s FROM strings AS c WHERE c.id = s.comm), NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       (SELECT p.step FROM (
+		SELECT g.stage AS step, g.since_prev_ns AS ns
+		FROM stages AS g WHERE g.interval_id = s.id
+		UNION ALL
+		SELECT 'done', s.start_ns + s.dur_ns - max(g.ts_ns)
+		FROM stages AS g WHERE g.interval_id = s.id
+		HAVING count(*) > 0) AS p
+	ORDER BY p.ns DESC LIMIT 1), NULL
+FROM slow AS s
+WHERE NOT EXISTS (SELECT 1 FROM interval_why AS x WHERE x.interval_id = s.id)
+ORDER BY 4 DESC, 2;
 
 WITH slow AS (
 	SELECT id, dur_ns FROM interval_rows
@@ -67,15 +84,21 @@ WITH slow AS (
 	WHERE dur_ns IS NOT NULL
 	ORDER BY dur_ns DESC
 	LIMIT coalesce(:n, 20)
+), c AS (
+	SELECT coalesce(w.caller, '-') AS caller, s.dur_ns, w.irq_ns,
+	       w.softirq_ns, w.sched_ns, w.unexplained_ns
+	FROM slow AS s JOIN why AS w ON w.interval_id = s.id
+	UNION ALL
+	SELECT '-', s.dur_ns, NULL, NULL, NULL, NULL FROM slow AS s
+	WHERE NOT EXISTS (SELECT 1 FROM interval_why AS x
+			  WHERE x.interval_id = s.id)
 )
-SELECT coalesce(w.caller, '-') AS caller, count(*) AS intervals,
-       sum(s.dur_ns) AS slow_ns,
-       printf('%5.1f', 100.0 * sum(s.dur_ns) /
+SELECT caller, count(*) AS intervals, sum(dur_ns) AS slow_ns,
+       printf('%5.1f', 100.0 * sum(dur_ns) /
 	      (SELECT sum(dur_ns) FROM slow)) AS pct_of_slow_time,
-       max(s.dur_ns) AS max_ns, sum(w.irq_ns) AS irq_ns,
-       sum(w.softirq_ns) AS softirq_ns, sum(w.sched_ns) AS sched_ns,
-       sum(w.unexplained_ns) AS unexplained_ns
-FROM slow AS s
-LEFT JOIN why AS w ON w.interval_id = s.id
+       max(dur_ns) AS max_ns, sum(irq_ns) AS irq_ns,
+       sum(softirq_ns) AS softirq_ns, sum(sched_ns) AS sched_ns,
+       sum(unexplained_ns) AS unexplained_ns
+FROM c
 GROUP BY 1
 ORDER BY slow_ns DESC;

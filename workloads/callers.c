@@ -168,6 +168,7 @@ int main(int argc, char **argv)
 
 	print_header("callers", pages);
 	kv("mode", "%s", mode);
+	kv("pages", "0");	/* its own: its children dirty theirs */
 	if (mixed && pipe(go))
 		die("pipe");
 	for (i = 0; i < NOPS; i++) {

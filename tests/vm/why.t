@@ -28,6 +28,8 @@ use Cwd qw(abs_path);
 use File::Basename qw(dirname);
 use File::Temp qw(tempdir);
 use Test::More;
+use lib abs_path(dirname(__FILE__) . '/..');
+use WhyOracle;
 
 my $top = abs_path(dirname(__FILE__) . '/../..');
 my $build = $ENV{BUILD} // 'build';
@@ -55,40 +57,6 @@ sub import_dat {
 	return $? == 0 ? $db : undef;
 }
 
-# phases=...: [pid, t0, t1, caller] from a callers.c / oom-reap.c output
-sub phases {
-	my ($f) = @_;
-	my (@p, %start);
-	for (split /\n/, slurp($f) // '') {
-		my %h = map { split /=/, $_, 2 } grep { /=/ } split / /;
-		next unless $h{phase};
-		if ($h{phase} eq 'exit-start') { $start{$h{pid}} = $h{t0}; next }
-		if ($h{phase} eq 'exit-end') {
-			push @p, [$h{pid}, $start{$h{pid}}, $h{t1}, 'exit'] if defined $start{$h{pid}};
-			next;
-		}
-		push @p, [$h{pid}, $h{t0}, $h{t1}, $h{caller}] if defined $h{pid};
-		# the reaper kthread works for this workload from t0 on
-		push @p, ['oom_reaper', $h{t0}, 9e18, 'oom_reaper'] if $h{phase} eq 'oom';
-	}
-	return \@p;
-}
-
-sub main_pid { my ($f) = @_; (slurp($f) // '') =~ /^pid=(\d+)$/m ? $1 : -1 }
-
-# the caller an item of @pid (@comm) at @ts must have: its phase's; the
-# workload's main process only execs and exits; undef: not the workload's
-sub expected {
-	my ($ph, $main, $pid, $comm, $ts) = @_;
-	for my $p (@$ph) {
-		next unless $ts >= $p->[1] && $ts <= $p->[2];
-		return $p->[3] if $p->[0] eq $pid ||
-				  ($p->[0] eq 'oom_reaper' && $comm eq 'oom_reaper');
-	}
-	return 'exit' if $pid == $main;
-	return undef;
-}
-
 # ------------------------------------------------------------------- boot --
 if (!$ENV{ZAPD_VM_RESULTS}) {
 	my @cmd = ("$top/vm/run.sh", '--out', $out, '--timeout', 1500, "$top/tests/vm/why-guest.sh");
@@ -110,20 +78,8 @@ for my $n (qw(timer-zap callers-all callers-mixed oom-mrelease oom-kill ctx-time
 }
 
 # ------------------------------------------------------ IRQ time: oracle --
-# compare ORACLE ZAPD: tests/why-oracle.pl's IRQ and softirq time of each
+# compare ORACLE ZAPD: WhyOracle's IRQ and softirq time of each
 # interval ("pid start" -> [irq_ns, softirq_ns]) against zapd's
-sub oracle {
-	my ($cmd) = @_;
-	my %o;
-	open(my $h, '-|', "$cmd | '$top/tests/why-oracle.pl'") or die "oracle: $!";
-	while (<$h>) {
-		my ($pid, $s, $irq, $soft) = split;
-		$o{"$pid $s"} = [$irq, $soft];
-	}
-	close $h;
-	return \%o;
-}
-
 sub compare {
 	my ($orc, $zapd) = @_;
 	my %r = (n => 0, with_irq => 0, bad => 0, badsoft => 0, missing => 0, maxd => 0);
@@ -151,7 +107,7 @@ SKIP: {
 	skip 'no timer-zap import', 6 unless $db{'timer-zap'};
 	my $db = $db{'timer-zap'};
 	is((sql($db, "SELECT count(*) FROM lost"))[0][0], 0, 'timer-zap: no events lost');
-	my $r = compare(oracle("trace-cmd report -t -i '$out/timer-zap.dat' 2>/dev/null"),
+	my $r = compare(irq_oracle("trace-cmd report -t -i '$out/timer-zap.dat' 2>/dev/null"),
 			zapd_attr($db, ''));
 	ok($r->{n} > 10000 && !$r->{missing}, "timer-zap: every interval of trace-cmd report has attribution ($r->{n}, $r->{missing} missing)");
 	ok($r->{with_irq} >= 20, "timer-zap: $r->{with_irq} intervals have IRQ time (the 50 us timer on their CPU)");
@@ -268,7 +224,7 @@ SKIP: {
 		WHERE kind = 'zap' AND finished AND pid IN ($tids)
 		UNION ALL SELECT pid, done_cpu, done_ns, 'zap_present_ptes_done', 0, 0 FROM intervals
 		WHERE kind = 'zap' AND finished AND pid IN ($tids)) ORDER BY ts, o");
-	my $r = compare(oracle("cat '$lines'"), zapd_attr($live, "AND pid IN ($tids)"));
+	my $r = compare(irq_oracle("cat '$lines'"), zapd_attr($live, "AND pid IN ($tids)"));
 	ok($r->{n} > 10000 && !$r->{missing} && $r->{with_irq} >= 20,
 	   "live: $r->{n} timer-zap intervals, $r->{with_irq} with IRQ time");
 	is($r->{bad} + $r->{badsoft}, 0, "live: IRQ and softirq time of every interval equal the oracle's on its stored events within 1 us (max $r->{maxd} ns)");
