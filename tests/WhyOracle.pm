@@ -3,16 +3,20 @@
 # these read `trace-cmd report -t` text (or lines in its format made from
 # a database's stored events) and the workloads' own output.
 #
-#   irq_oracle(CMD)  IRQ and softirq time per zap interval: { "PID START"
-#                    => [IRQ_NS, SOFTIRQ_NS] } from the report lines CMD
+#   irq_oracle(CMD[, START, END])  IRQ, softirq and switched-out time
+#                    per interval (START..END events of a task, default
+#                    the zap start/done): { "PID START" => [IRQ_NS,
+#                    SOFTIRQ_NS, SCHED_NS] } from the report lines CMD
 #                    prints. The rules (docs/events.md, "Why was it
 #                    slow"): per CPU, handler entries and exits nest
 #                    (irq_vectors:*_entry/_exit and irq:irq_handler_* are
 #                    hard IRQs, irq:softirq_* softirqs); a handler's time
 #                    minus the handlers nested in it (and NMIs, nmi_handler
 #                    delta_ns) is charged to the task it interrupted (the
-#                    exit line's pid); an interval gets what was charged
-#                    to its task between its start and its done.
+#                    exit line's pid); a task is switched out from the
+#                    sched_switch that has it as prev to the one that has
+#                    it as next; an interval gets what lies between its
+#                    start and its end.
 #   phases(FILE)     [pid, t0, t1, caller] windows of a callers.c or
 #                    oom-reap.c output (CLOCK_MONOTONIC ns)
 #   main_pid(FILE)   its pid= line
@@ -26,19 +30,34 @@ our @EXPORT = qw(irq_oracle phases main_pid expected);
 
 sub slurp { my ($f) = @_; open(my $h, '<', $f) or return undef; local $/; my $s = <$h>; close $h; $s }
 
-# spans - read report lines: intervals [pid, start, done] and per pid the
-# handler spans [type, entry, exit, self_ns]
+# switch - prev and next pid of a sched_switch line: trace-cmd's text
+# (COMM:PID [PRIO] STATE ==> COMM:PID [PRIO]) or prev_pid=/next_pid=
+sub switch {
+	my ($rest) = @_;
+	return ($1, $2) if $rest =~ /prev_pid=(\d+).*next_pid=(\d+)/;
+	return ($1, $2) if $rest =~ /:(\d+) \[-?\d+\] \S+ ==> .*:(\d+) \[-?\d+\]\s*$/;
+	return;
+}
+
+# spans - read report lines: intervals [pid, start, end] and per pid the
+# handler and switched-out spans [type, from, to, self_ns]
 sub spans {
-	my ($h) = @_;
-	my (%nest, %spans, %open, @iv);
+	my ($h, $start, $end) = @_;
+	my (%nest, %spans, %open, %out, @iv);
 	while (my $l = <$h>) {
 		next unless $l =~ /^\s*(.*?)-(\d+)\s+\[(\d+)\]\s+(\d+)\.(\d{9}):\s+(\w+):\s*(.*)$/;
 		my ($pid, $cpu, $ts, $ev, $rest) = ($2 + 0, $3 + 0, $4 * 1000000000 + $5, $6, $7);
 		my $st = ($nest{$cpu} //= []);
-		if ($ev eq 'zap_present_ptes_start') {
+		if ($ev eq $start) {
 			$open{$pid} = $ts;
-		} elsif ($ev eq 'zap_present_ptes_done') {
+		} elsif ($ev eq $end) {
 			push @iv, [$pid, delete $open{$pid}, $ts] if defined $open{$pid};
+		} elsif ($ev eq 'sched_switch') {
+			my ($prev, $next) = switch($rest) or next;
+			$out{$prev} = $ts if $prev != $next;
+			push @{$spans{$next}}, ['sched', $out{$next}, $ts, $ts - $out{$next}]
+				if defined $out{$next};
+			delete $out{$next};
 		} elsif ($ev =~ /_entry$/) {
 			push @$st, [$ev eq 'softirq_entry' ? 'soft' : 'hard', $ts, 0];
 		} elsif ($ev =~ /_exit$/) {
@@ -56,24 +75,24 @@ sub spans {
 }
 
 sub irq_oracle {
-	my ($cmd) = @_;
+	my ($cmd, $start, $end) = @_;
 	open(my $h, '-|', $cmd) or die "$cmd: $!";
-	my ($iv, $spans) = spans($h);
+	my ($iv, $spans) = spans($h, $start // 'zap_present_ptes_start',
+				 $end // 'zap_present_ptes_done');
 	close $h;
 	my (%o, %ix);	# %ix: per pid, the first span that can still matter
 	for my $v (sort { $a->[1] <=> $b->[1] } @$iv) {
 		my ($pid, $s, $e) = @$v;
-		my ($irq, $soft) = (0, 0);
+		my %t = (hard => 0, soft => 0, sched => 0);
 		my $sp = $spans->{$pid} // [];
 		my $i = $ix{$pid} // 0;
 		$i++ while $i < @$sp && $sp->[$i][2] < $s;
 		$ix{$pid} = $i;
 		for (my $j = $i; $j < @$sp && $sp->[$j][1] <= $e; $j++) {
 			next unless $sp->[$j][1] >= $s && $sp->[$j][2] <= $e;
-			$irq += $sp->[$j][3] if $sp->[$j][0] eq 'hard';
-			$soft += $sp->[$j][3] if $sp->[$j][0] eq 'soft';
+			$t{$sp->[$j][0]} += $sp->[$j][3];
 		}
-		$o{"$pid $s"} = [$irq, $soft];
+		$o{"$pid $s"} = [$t{hard}, $t{soft}, $t{sched}];
 	}
 	return \%o;
 }
