@@ -1,10 +1,10 @@
-/* timer-zap [PAGES=512] [ROUNDS=20] [PERIOD_US=100]: zaps on a CPU that
- * also takes a high-rate timer. A thread pinned to CPU 0 reads a timerfd
- * that expires every PERIOD_US (an hrtimer: irq_vectors:local_timer on
- * CPU 0, and a wakeup); the main thread, pinned to CPU 0 too, maps,
- * dirties and munmaps PAGES 4K pages ROUNDS times, so timer interrupts
- * land inside zap intervals and lock ranges. Prints pid=, tid_timer=,
- * cpu=, pages= (all rounds), expirations=. */
+/* timer-zap [PAGES=512] [ROUNDS=20] [PERIOD_US=100] [PAUSE_US=0]: zaps on a
+ * CPU that also takes a high-rate timer. A thread pinned to CPU 0 reads a
+ * timerfd that expires every PERIOD_US (an hrtimer: irq_vectors:local_timer
+ * on CPU 0, and a wakeup); the main thread, pinned to CPU 0 too, maps,
+ * dirties and munmaps PAGES 4K pages ROUNDS times (PAUSE_US apart), so
+ * timer interrupts land inside zap intervals and lock ranges. Prints
+ * pid=, tid_timer=, cpu=, pages= (all rounds), expirations=. */
 #include "common.h"
 #include <pthread.h>
 #include <stdatomic.h>
@@ -41,6 +41,7 @@ int main(int argc, char **argv)
 	long pages = arg_long(argc, argv, 1, 512);
 	long rounds = arg_long(argc, argv, 2, 20);
 	long period = arg_long(argc, argv, 3, 100);
+	long pause = argc > 4 ? arg_long(argc, argv, 4, 1) : 0;
 	size_t len = (size_t)pages * PAGE;
 	pthread_t t;
 
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
 		touch(p, len, (int)r);
 		if (munmap(p, len))
 			die("munmap");
+		if (pause)
+			usleep((useconds_t)pause);
 	}
 	atomic_store(&stop, 1);
 	pthread_join(t, NULL);

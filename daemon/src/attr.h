@@ -44,8 +44,8 @@ struct attr_mark {
 /* struct attr_stats - what could not be attributed, for run_stats */
 struct attr_stats {
 	uint64_t	unmatched;	/* exits without an entry, mismatches */
-	uint64_t	too_deep;	/* handlers nested deeper than tracked */
-	uint64_t	clamped;	/* items whose components were clamped */
+	uint64_t	too_deep;	/* nested deeper than NEST_MAX */
+	uint64_t	clamped;	/* items whose components were cut */
 };
 
 struct attr;

@@ -79,7 +79,7 @@ struct live {
 	struct dectab		dec;		/* enabled events, by id */
 	struct evdec		**hs;		/* the same, in setup order */
 	int			nh;
-	int			nh_asked;	/* hs[nh_asked..]: --why's own */
+	int			nh_asked;	/* hs[nh_asked..]: --why's */
 	struct lcpu		*cpus;
 	int			ncpus;
 	void			*page;

@@ -224,8 +224,8 @@ static int opt_tuning(struct live_opts *o, int ch, const char *arg)
 		return cli_long("live", "--context-ms", arg, 1, 60000,
 				&o->context_ms) < 0 ? -1 : 1;
 	case 'M':
-		return cli_long("live", "--context-min-us", arg, 1, 86400000000L,
-				&o->context_min_us) < 0 ? -1 : 1;
+		return cli_long("live", "--context-min-us", arg, 1,
+				86400000000L, &o->context_min_us) < 0 ? -1 : 1;
 	case 'v':
 		log_init(log_verbose() + 1);
 		return 1;

@@ -39,7 +39,7 @@ enum zev_kind {
 	ZEV_IRQ_EXIT,		/* irq_vectors:*_exit, irq:irq_handler_exit */
 	ZEV_SOFTIRQ_ENTRY,	/* irq:softirq_entry */
 	ZEV_SOFTIRQ_EXIT,	/* irq:softirq_exit */
-	ZEV_NMI,		/* nmi:nmi_handler: nr = delta_ns, ended at ts */
+	ZEV_NMI,		/* nmi:nmi_handler: nr = delta_ns, ends at ts */
 	ZEV_SWITCH,		/* sched:sched_switch: pid = prev, key = next;
 				 * ZF_RUNNABLE: prev was preempted */
 	ZEV_STACK,		/* ftrace:kernel_stack: zev.stack */
@@ -80,7 +80,7 @@ enum zap_caller {
 	ZAP_CALLER_MADVISE,	/* madvise(MADV_DONTNEED[_LOCKED]) */
 	ZAP_CALLER_EXIT,	/* exit_mmap(): exit, exec (fullmm) */
 	ZAP_CALLER_OOM,		/* the OOM reaper, process_mrelease() */
-	ZAP_CALLER_TRUNCATE,	/* unmap_mapping_range(): truncate, hole punch */
+	ZAP_CALLER_TRUNCATE,	/* unmap_mapping_range(): truncate, punch */
 	ZAP_CALLER_OTHER,	/* a stack without any of those */
 	ZAP_CALLER_NR
 };
@@ -152,7 +152,7 @@ struct zap_names {
  * with no traced kernel cause (unexplained). Valid when @valid.
  */
 struct zap_attr {
-	bool		valid;		/* the item is a task's (attributable) */
+	bool		valid;		/* a task's item, attribution fed */
 	uint64_t	irq_ns, softirq_ns, nmi_ns, sched_ns;
 	uint64_t	runnable_ns;	/* of sched_ns: switched out runnable */
 	uint32_t	nirq, nsoftirq, nnmi, nswitch;
