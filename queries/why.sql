@@ -18,6 +18,17 @@ WITH slow AS (
 	WHERE dur_ns IS NOT NULL
 	ORDER BY dur_ns DESC
 	LIMIT coalesce(:n, 20)
+), st AS (
+	-- the stage that took longest: stages.sql's split
+	SELECT s.*, (SELECT p.step FROM (
+		SELECT g.stage AS step, g.since_prev_ns AS ns
+		FROM stages AS g WHERE g.interval_id = s.id
+		UNION ALL
+		SELECT 'done', s.start_ns + s.dur_ns - max(g.ts_ns)
+		FROM stages AS g WHERE g.interval_id = s.id
+		HAVING count(*) > 0) AS p
+	ORDER BY p.ns DESC LIMIT 1) AS stage
+	FROM slow AS s
 )
 SELECT s.run_id AS run, s.id AS interval,
        (SELECT k.s FROM strings AS k WHERE k.id = s.kind) AS kind,
@@ -25,32 +36,17 @@ SELECT s.run_id AS run, s.id AS interval,
        (SELECT c.s FROM strings AS c WHERE c.id = s.comm) AS comm,
        w.caller, w.cause, w.irq_ns, w.softirq_ns, w.nmi_ns, w.sched_ns,
        w.unexplained_ns, w.nirq, w.nsoftirq, w.nswitch,
-       (SELECT p.step FROM (
-		SELECT g.stage AS step, g.since_prev_ns AS ns
-		FROM stages AS g WHERE g.interval_id = s.id
-		UNION ALL
-		SELECT 'done', s.start_ns + s.dur_ns - max(g.ts_ns)
-		FROM stages AS g WHERE g.interval_id = s.id
-		HAVING count(*) > 0) AS p
-	ORDER BY p.ns DESC LIMIT 1) AS stage,
+       s.stage,
        w.range_wait_ns AS lock_wait_ns
-FROM slow AS s
+FROM st AS s
 JOIN why AS w ON w.interval_id = s.id
 UNION ALL
 -- those without attribution (not recorded): the interval alone
 SELECT s.run_id, s.id, (SELECT k.s FROM strings AS k WHERE k.id = s.kind),
        s.dur_ns, s.cpu, s.pid,
        (SELECT c.s FROM strings AS c WHERE c.id = s.comm), NULL, NULL,
-       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       (SELECT p.step FROM (
-		SELECT g.stage AS step, g.since_prev_ns AS ns
-		FROM stages AS g WHERE g.interval_id = s.id
-		UNION ALL
-		SELECT 'done', s.start_ns + s.dur_ns - max(g.ts_ns)
-		FROM stages AS g WHERE g.interval_id = s.id
-		HAVING count(*) > 0) AS p
-	ORDER BY p.ns DESC LIMIT 1), NULL
-FROM slow AS s
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, s.stage, NULL
+FROM st AS s
 WHERE NOT EXISTS (SELECT 1 FROM interval_why AS x WHERE x.interval_id = s.id)
 ORDER BY 4 DESC, 2;
 

@@ -22,11 +22,23 @@
 #   main_pid(FILE)   its pid= line
 #   expected(PH, MAIN, PID, COMM, TS)  the caller an item of PID (COMM)
 #                    at TS must have; undef: not the workload's
+#   sql(DB, QUERY), one(DB, QUERY)  rows ([columns]) and the first value
+#                    of a query through sqlite3(1), for the assertions
 package WhyOracle;
 use strict;
 use warnings;
 use Exporter 'import';
-our @EXPORT = qw(irq_oracle phases main_pid expected);
+our @EXPORT = qw(irq_oracle phases main_pid expected sql one);
+
+sub sql {
+	my ($db, $q) = @_;
+	open(my $h, '-|', 'sqlite3', '-separator', '|', $db, $q) or die "sqlite3: $!";
+	my @rows = map { chomp; [split /\|/, $_, -1] } <$h>;
+	close $h;
+	return @rows;
+}
+
+sub one { my @r = sql(@_); return @r ? $r[0][0] : undef }
 
 sub slurp { my ($f) = @_; open(my $h, '<', $f) or return undef; local $/; my $s = <$h>; close $h; $s }
 

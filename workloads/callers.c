@@ -123,21 +123,10 @@ static void child(const struct op *op, int cpu, size_t len, int go, int out)
 static pid_t start(const struct op *op, int cpu, size_t len, int go,
 		   int *rd)
 {
-	int p[2];
-	pid_t pid;
+	pid_t pid = fork_piped(rd);
 
-	if (pipe(p))
-		die("pipe");
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (!pid) {
-		close(p[0]);
-		child(op, cpu, len, go, p[1]);
-	}
-	close(p[1]);
-	*rd = p[0];
+	if (!pid)
+		child(op, cpu, len, go, *rd);
 	return pid;
 }
 

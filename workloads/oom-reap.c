@@ -63,32 +63,25 @@ static void write_file(const char *path, const char *v)
 	close(fd);
 }
 
-/* victim - dirty @len on CPU 1, say so on @ready, then sleep */
+/* victim - a child that dirties @len on CPU 1, says so, then sleeps */
 static pid_t victim(size_t len, const char *adj)
 {
-	int p[2];
-	pid_t pid;
 	char c = 'r';
+	int fd;
+	pid_t pid = fork_piped(&fd);
 
-	if (pipe(p))
-		die("pipe");
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		die("fork");
 	if (!pid) {
 		pin_cpu(1);
 		oom_adj(adj);
 		touch(map_anon_4k(len), len, 3);
-		if (write(p[1], &c, 1) != 1)
+		if (write(fd, &c, 1) != 1)
 			die("ready");
 		for (;;)
 			pause();
 	}
-	close(p[1]);
-	if (read(p[0], &c, 1) != 1)
+	if (read(fd, &c, 1) != 1)
 		die("victim %d did not get ready", (int)pid);
-	close(p[0]);
+	close(fd);
 	return pid;
 }
 

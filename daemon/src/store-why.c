@@ -65,6 +65,15 @@ static int64_t stack_id(struct store *st, const struct zap_stack *k)
 	return id;
 }
 
+/* ids - strings.id of @a's caller and stack (0: none); -1 on error */
+static int ids(struct store *st, const struct zap_attr *a, int64_t *cid,
+	       int64_t *sid)
+{
+	*cid = caller_id(st, a->stack ? a->stack->caller : ZAP_CALLER_NONE);
+	*sid = stack_id(st, a->stack);
+	return *cid < 0 || *sid < 0 ? -1 : 0;
+}
+
 /**
  * st_fill_why() - queue the interval_why row of interval @id
  * @st: store in a write transaction
@@ -81,9 +90,7 @@ int st_fill_why(struct store *st, const struct zap_interval *iv, int64_t id)
 
 	if (!a->valid)
 		return 0;
-	cid = caller_id(st, a->stack ? a->stack->caller : ZAP_CALLER_NONE);
-	sid = stack_id(st, a->stack);
-	if (cid < 0 || sid < 0)
+	if (ids(st, a, &cid, &sid) < 0)
 		return -1;
 	if (st->nwh == STORE_ROWS && st_flush_why(st) < 0)
 		return -1;
@@ -127,9 +134,7 @@ int st_bind_range_why(struct store *st, sqlite3_stmt *s,
 
 	if (!a->valid)
 		return 0;
-	cid = caller_id(st, a->stack ? a->stack->caller : ZAP_CALLER_NONE);
-	sid = stack_id(st, a->stack);
-	if (cid < 0 || sid < 0)
+	if (ids(st, a, &cid, &sid) < 0)
 		return -1;
 	sqlite3_bind_int64(s, first, (int64_t)a->irq_ns);
 	sqlite3_bind_int64(s, first + 1, (int64_t)a->softirq_ns);

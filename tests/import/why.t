@@ -29,14 +29,6 @@ my ($timer, $callers) = ('tests/data/why-timer', 'tests/data/why-callers');
 
 plan skip_all => 'no why-* fixtures' unless -r "$timer.dat" && -r "$callers.dat";
 
-sub sql {
-	my ($db, $q) = @_;
-	open(my $h, '-|', 'sqlite3', '-separator', '|', $db, $q) or die "sqlite3: $!";
-	my @rows = map { chomp; [split /\|/, $_, -1] } <$h>;
-	close $h;
-	return @rows;
-}
-sub one { my @r = sql(@_); return @r ? $r[0][0] : undef }
 sub slurp { my ($f) = @_; open(my $h, '<', $f) or return ''; local $/; my $s = <$h>; close $h; $s }
 sub run { my $o = `@_ 2>&1`; return ($? >> 8, $o) }
 

@@ -31,14 +31,6 @@ plan skip_all => 'no syscalls, sched or irq events in tracefs'
 plan skip_all => "build first: make zapd workloads ($wl)" unless -x $zapd && -x $wl;
 plan skip_all => 'needs 2 CPUs' unless `nproc` >= 2;
 
-sub sql {
-	my ($db, $q) = @_;
-	open(my $h, '-|', 'sqlite3', '-separator', '|', $db, $q) or die "sqlite3: $!";
-	my @rows = map { chomp; [split /\|/, $_, -1] } <$h>;
-	close $h;
-	return @rows;
-}
-sub one { my @r = sql(@_); return @r ? $r[0][0] : undef }
 
 # every attribution event of this kernel, stored too
 my @e = map { "-e irq_vectors:$_" } grep { /_(entry|exit)$/ }

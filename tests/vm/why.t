@@ -42,13 +42,6 @@ my $TOL = 1000;		# ns: the Done-means tolerance per interval
 # ---------------------------------------------------------------- helpers --
 sub slurp { my ($f) = @_; open(my $h, '<', $f) or return undef; local $/; my $s = <$h>; close $h; $s }
 
-sub sql {
-	my ($db, $q) = @_;
-	open(my $h, '-|', 'sqlite3', '-separator', '|', $db, $q) or die "sqlite3: $!";
-	my @rows = map { chomp; [split /\|/, $_, -1] } <$h>;
-	close $h;
-	return @rows;
-}
 
 sub import_dat {
 	my ($name) = @_;
