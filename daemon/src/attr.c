@@ -19,6 +19,7 @@ enum { H_IRQ, H_SOFTIRQ };
 /* struct frame - a handler running on a CPU */
 struct frame {
 	int		type;		/* H_* */
+	int		family;		/* zev.pair: which entry/exit pair */
 	uint64_t	entry_ns;
 	uint64_t	nested_ns;	/* handlers nested inside it */
 };
@@ -26,7 +27,6 @@ struct frame {
 /* struct nest - the handlers running on one CPU, innermost last */
 struct nest {
 	int		depth;
-	int		over;		/* entries beyond NEST_MAX, ignored */
 	struct frame	f[NEST_MAX];
 };
 
@@ -175,7 +175,8 @@ static void charge(struct attr *a, int pid, int type, uint64_t ns)
 	}
 }
 
-/* enter - a handler of @type starts on the event's CPU */
+/* enter - a handler of @type starts on the event's CPU; a full stack
+ * drops its oldest frame (an entry whose exit never came) */
 static void enter(struct attr *a, const struct zev *ev, int type)
 {
 	struct nest *n = nest_of(a, ev->cpu);
@@ -184,38 +185,40 @@ static void enter(struct attr *a, const struct zev *ev, int type)
 	if (!n)
 		return;
 	if (n->depth == NEST_MAX) {
-		n->over++;
+		memmove(n->f, n->f + 1, (NEST_MAX - 1) * sizeof(n->f[0]));
+		n->depth--;
 		a->st.too_deep++;
-		return;
 	}
 	f = &n->f[n->depth++];
 	f->type = type;
+	f->family = ev->pair;
 	f->entry_ns = ev->ts_ns;
 	f->nested_ns = 0;
 }
 
-/* leave - the innermost handler ends: charge its self time */
+/* leave - a handler ends: its frame (the innermost of its entry/exit
+ * family; frames above it lost their exit and are dropped uncharged)
+ * goes, its self time is charged; no frame: its entry was not seen
+ * (tracing began inside it, or it was lost), nothing is charged */
 static void leave(struct attr *a, const struct zev *ev, int type)
 {
 	struct nest *n = nest_of(a, ev->cpu);
 	struct frame *f;
 	uint64_t dur, self;
+	int k;
 
 	if (!n)
 		return;
-	if (n->over) {
-		n->over--;
-		return;
-	}
-	if (!n->depth || n->f[n->depth - 1].type != type ||
-	    ev->ts_ns < n->f[n->depth - 1].entry_ns) {
-		/* tracing began inside it, or its entry was lost: forget
-		 * what this CPU was running rather than guess */
+	for (k = n->depth - 1; k >= 0; k--)
+		if (n->f[k].type == type && n->f[k].family == ev->pair)
+			break;
+	if (k < 0 || ev->ts_ns < n->f[k].entry_ns) {
 		a->st.unmatched++;
-		n->depth = 0;
 		return;
 	}
-	f = &n->f[--n->depth];
+	a->st.unmatched += n->depth - 1 - k;
+	n->depth = k;
+	f = &n->f[k];
 	dur = ev->ts_ns - f->entry_ns;
 	self = dur > f->nested_ns ? dur - f->nested_ns : 0;
 	if (n->depth)
@@ -230,7 +233,7 @@ static void nmi(struct attr *a, const struct zev *ev)
 	struct attr_task *t = find(a, ev->pid);
 	uint64_t d = ev->nr > 0 ? (uint64_t)ev->nr : 0;
 
-	if (n && n->depth && !n->over)
+	if (n && n->depth)
 		n->f[n->depth - 1].nested_ns += d;
 	if (t) {
 		t->tot.nmi += d;
@@ -307,7 +310,7 @@ void attr_lost(struct attr *a, int cpu)
 	struct nest *n = nest_of(a, cpu);
 
 	if (n)
-		n->depth = n->over = 0;
+		n->depth = 0;
 }
 
 /**

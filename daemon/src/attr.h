@@ -25,8 +25,11 @@
  *    between their marks: components of one item are disjoint and each
  *    is at most its duration; what no event explains is left to the
  *    caller as the remainder, never invented;
- *  - a handler exit with no matching entry on its CPU (tracing started
- *    inside it, or events were lost) charges nothing and is counted.
+ *  - an exit is matched with the innermost entry of its own family
+ *    (local_timer_entry with local_timer_exit, softirq_entry with
+ *    softirq_exit: zev.pair); one with no such entry on its CPU (tracing
+ *    started inside it, or events were lost) charges nothing, entries
+ *    whose exit never came are dropped uncharged; both are counted.
  */
 #ifndef ZAPD_ATTR_H
 #define ZAPD_ATTR_H

@@ -240,6 +240,24 @@ static int dec_setup_zap(struct evdec *d, const struct dec_zap *z,
 	return n;
 }
 
+/* family - which entry/exit pair @name belongs to: a hash of its system
+ * and its name without _entry/_exit (zev.pair of attribution events) */
+static int family(const char *sys, const char *name)
+{
+	size_t n = strlen(name);
+	uint32_t h = 2166136261u;
+
+	if (n > 6 && !strcmp(name + n - 6, "_entry"))
+		n -= 6;
+	else if (n > 5 && !strcmp(name + n - 5, "_exit"))
+		n -= 5;
+	for (; *sys; sys++)
+		h = (h ^ (unsigned char)*sys) * 16777619u;
+	while (n--)
+		h = (h ^ (unsigned char)*name++) * 16777619u;
+	return (int)(h & 0x7fffffff);
+}
+
 /* dec_setup_why - make @d decode attribution event @w; -1 if the event
  * lacks a field it needs (it is then an extra event only) */
 static int dec_setup_why(struct evdec *d, const struct dec_why *w)
@@ -255,6 +273,7 @@ static int dec_setup_why(struct evdec *d, const struct dec_why *w)
 		d->tgt[d->nf++] = w->f[j].tgt;
 	}
 	d->kind = w->kind;
+	d->pair = family(d->ev->system, d->ev->name);
 	return 0;
 }
 

@@ -102,7 +102,8 @@ struct zev {
 	enum zev_kind	kind;
 	int		cpu;
 	int		pid;
-	int		pair;		/* ZEV_PAIR_*: id from engine_add_pair */
+	int		pair;		/* ZEV_PAIR_*: id from engine_add_pair;
+					 * handlers: entry/exit family */
 	uint64_t	ts_ns;
 	uint64_t	key;		/* ZEV_PAIR_*: pairing key */
 	uint64_t	mm;

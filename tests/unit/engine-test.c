@@ -485,6 +485,29 @@ static void t_attr_nesting(void)
 	is(engine_attr_stats(E)->unmatched, 0, "attr nesting: all matched");
 }
 
+static void fam(enum zev_kind k, int pid, uint64_t ts, int family)
+{
+	struct zev ev = { .kind = k, .cpu = 0, .pid = pid, .ts_ns = ts,
+			  .pair = family };
+
+	engine_feed(E, &ev);
+}
+
+static void t_attr_family(void)
+{
+	reset();
+	start(0, 50, 1000, 1);
+	fam(ZEV_IRQ_ENTRY, 50, 1200, 2);	/* local_timer_entry */
+	fam(ZEV_IRQ_ENTRY, 50, 1210, 1);	/* its exit was lost */
+	fam(ZEV_IRQ_EXIT, 50, 1250, 2);		/* local_timer_exit */
+	fam(ZEV_SOFTIRQ_EXIT, 50, 1300, 3);	/* entry before tracing */
+	done(0, 50, 2000, 1, 2, 0);
+	is(R.iv[0].attr.irq_ns, 50, "attr family: an exit ends its own "
+	   "entry, not an orphaned one above it");
+	is(engine_attr_stats(E)->unmatched, 2, "attr family: the orphaned "
+	   "entry and the softirq exit are counted");
+}
+
 static void t_attr_switch(void)
 {
 	const struct zap_attr *a;
@@ -585,6 +608,7 @@ int main(void)
 	t_many();
 	t_callback_error();
 	t_attr_nesting();
+	t_attr_family();
 	t_attr_switch();
 	t_attr_stack();
 	t_attr_edges();
