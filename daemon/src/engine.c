@@ -241,13 +241,46 @@ static void touch(struct engine *e, struct item *it, int cpu)
 	it->last_cpu = cpu;
 }
 
-/* task_open - @it, an item of task @pid, opened at @ts: mark its task */
+/* is_task - is @it one task's time (a zap item, a pair keyed by pid)? */
+static bool is_task(const struct engine *e, const struct item *it)
+{
+	return it->class < CL_PAIR || !e->keyed[it->class - CL_PAIR];
+}
+
+/* task_open - @it, an item of task @pid, opened at @ts: mark its task
+ * (nothing before the first attribution event: see why_start()) */
 static void task_open(struct engine *e, struct item *it, int pid,
 		      uint64_t ts)
 {
+	if (!e->why_seen || !is_task(e, it))
+		return;
 	it->task = attr_get(e->attr, pid);
 	if (it->task)
 		attr_mark(it->task, ts, &it->m_open);
+}
+
+/*
+ * why_start - the first attribution event: from now on items of tasks are
+ * attributed (a trace without any costs nothing). The items open now get
+ * their marks at @ts: with no attribution event before, a task's totals
+ * are zero at any earlier moment too, so this is exact.
+ */
+static void why_start(struct engine *e, uint64_t ts)
+{
+	struct item *head, *it;
+	int i;
+
+	e->why_seen = true;
+	for (i = 0; i < e->ncpus; i++) {
+		head = &e->cpus[i].head;
+		for (it = head->cnext; it != head; it = it->cnext) {
+			int pid = it->class == CL_RANGE ? it->r.pid : it->iv.pid;
+
+			task_open(e, it, pid, ts);
+			if (it->task && it->class == CL_RANGE && it->r.has_locked)
+				it->m_locked = it->m_open;
+		}
+	}
 }
 
 /* range_spin - a range's wait for the lock minus what interrupted it */
@@ -297,7 +330,7 @@ static void attribute(struct engine *e, struct item *it)
 	}
 	attr_mark(it->task, end, &now);
 	attr_diff(&it->m_open, &now, at);
-	at->valid = e->why_seen;
+	at->valid = true;
 	if (it->class == CL_RANGE && it->r.has_locked)
 		range_spin(it, at);
 	else if (it->class == CL_ZAP)
@@ -491,8 +524,7 @@ static void iv_start(struct engine *e, const struct zev *ev, int class)
 	iv->path = -1;
 	iv->last_stage = -1;
 	iv->start_ns = ev->ts_ns;
-	if (class == CL_ZAP || !e->keyed[class - CL_PAIR])
-		task_open(e, it, ev->pid, ev->ts_ns);
+	task_open(e, it, ev->pid, ev->ts_ns);
 }
 
 /* iv_stage - add a stage to the open zap interval of ev->pid */
@@ -719,12 +751,14 @@ int engine_feed(struct engine *e, const struct zev *ev)
 	case ZEV_SOFTIRQ_EXIT:
 	case ZEV_NMI:
 	case ZEV_SWITCH:
-		e->why_seen = true;
+		if (!e->why_seen)
+			why_start(e, ev->ts_ns);
 		if (attr_feed(e->attr, ev) < 0)
 			return -1;
 		break;
 	case ZEV_STACK:
-		e->why_seen = true;
+		if (!e->why_seen)
+			why_start(e, ev->ts_ns);
 		on_stack(e, ev);
 		break;
 	default:
