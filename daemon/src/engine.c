@@ -18,6 +18,7 @@
  * Invariants: see engine.h. In addition: an item is on exactly one hash
  * chain and one CPU list while open, on the free list after it is closed.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,13 +38,14 @@ struct item {
 	int		class;
 	int		last_cpu;
 	uint64_t	key;
-	struct attr_task *task;			/* NULL: not a task's */
-	struct attr_mark m_open;		/* at start / lock */
-	struct attr_mark m_locked;		/* range: at locked */
 	union {
 		struct zap_interval	iv;
 		struct zap_range	r;
 	};
+	/* not zeroed by open_item(): valid when task is set */
+	struct attr_task *task;			/* NULL: not a task's */
+	struct attr_mark m_open;		/* at start / lock */
+	struct attr_mark m_locked;		/* range: at locked */
 };
 
 /* struct cpu_list - circular list head of items last seen on a CPU */
@@ -214,7 +216,8 @@ static struct item *open_item(struct engine *e, int class, uint64_t key,
 		if (!it)
 			return NULL;
 	}
-	memset(it, 0, sizeof(*it));
+	memset(it, 0, offsetof(struct item, task));
+	it->task = NULL;
 	it->class = class;
 	it->key = key;
 	it->last_cpu = cpu;
@@ -265,7 +268,8 @@ static void task_open(struct engine *e, struct item *it, int pid,
  * their marks at @ts: with no attribution event before, a task's totals
  * are zero at any earlier moment too, so this is exact.
  */
-static void why_start(struct engine *e, uint64_t ts)
+static __attribute__((noinline)) void why_start(struct engine *e,
+						 uint64_t ts)
 {
 	struct item *head, *it;
 	int i;
@@ -660,7 +664,8 @@ static void r_unlock(struct engine *e, const struct zev *ev)
  * newest open zap item (the stacktrace trigger writes it right after the
  * event it fired on, from the same task), if that item has none yet
  */
-static void on_stack(struct engine *e, const struct zev *ev)
+static __attribute__((noinline)) void on_stack(struct engine *e,
+						const struct zev *ev)
 {
 	struct item *iv = find(e, CL_ZAP, (uint64_t)ev->pid);
 	struct item *r = find(e, CL_RANGE, (uint64_t)ev->pid);

@@ -209,12 +209,16 @@ void run_record(struct run *r, uint64_t ts_ns)
  */
 int run_feed(struct run *r, const struct zev *ev)
 {
-	if (ev->ext.name && run_event(r, &ev->ext) < 0)
+	if (ev->kind < ZEV_PAIR_START) {
+		r->c.zap_events++;
+		return engine_feed(r->eng, ev);
+	}
+	/* only attribution events and ZEV_EXTRA carry an ext_event */
+	if (ev->kind >= ZEV_IRQ_ENTRY && ev->ext.name &&
+	    run_event(r, &ev->ext) < 0)
 		return -1;
 	if (ev->kind == ZEV_EXTRA)
 		return 0;
-	if (ev->kind < ZEV_PAIR_START)
-		r->c.zap_events++;
 	return engine_feed(r->eng, ev);
 }
 
