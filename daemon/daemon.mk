@@ -43,10 +43,18 @@ $(BUILD)/tests/engine.t: tests/unit/engine-test.c daemon/src/engine.c \
 	$(CC) $(CFLAGS) -Idaemon/src -Itests/unit -o $@ \
 		tests/unit/engine-test.c daemon/src/engine.c daemon/src/attr.c
 
-TESTS		+= $(BUILD)/tests/engine.t tests/import/cli.t \
+# context windows unit tests: context.c alone
+$(BUILD)/tests/context.t: tests/unit/context-test.c daemon/src/context.c \
+			  daemon/src/context.h daemon/src/record.h tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Idaemon/src -Itests/unit -o $@ \
+		tests/unit/context-test.c daemon/src/context.c
+
+TESTS		+= $(BUILD)/tests/engine.t $(BUILD)/tests/context.t \
+		   tests/import/cli.t \
 		   tests/import/host.t tests/import/fixtures.t \
-		   tests/import/schema.t tests/import/events.t
-CHECK_PREREQS	+= zapd $(BUILD)/tests/engine.t
+		   tests/import/schema.t tests/import/events.t tests/import/why.t
+CHECK_PREREQS	+= zapd $(BUILD)/tests/engine.t $(BUILD)/tests/context.t
 
 # zapd live tests: real tracefs on this host (root), see docs/live.md
 $(BUILD)/tests/munmap-n: tests/live/munmap-n.c
