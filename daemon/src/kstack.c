@@ -212,6 +212,8 @@ static struct kent *make(struct tep_handle *tep, uint64_t h,
 	}
 	k->s.text = t;
 	k->s.frame = fr;
+	log_debug("kernel stack %zu: %s (%s), %d frames", tab_used + 1,
+		  zap_caller_name(k->s.caller), fr ? fr : "?", n);
 	return k;
 }
 
