@@ -278,10 +278,10 @@ static __attribute__((noinline)) void why_start(struct engine *e,
 	for (i = 0; i < e->ncpus; i++) {
 		head = &e->cpus[i].head;
 		for (it = head->cnext; it != head; it = it->cnext) {
-			int pid = it->class == CL_RANGE ? it->r.pid : it->iv.pid;
+			bool r = it->class == CL_RANGE;
 
-			task_open(e, it, pid, ts);
-			if (it->task && it->class == CL_RANGE && it->r.has_locked)
+			task_open(e, it, r ? it->r.pid : it->iv.pid, ts);
+			if (it->task && r && it->r.has_locked)
 				it->m_locked = it->m_open;
 		}
 	}
