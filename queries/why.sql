@@ -5,13 +5,15 @@
 --    no traced event accounts for it), cause (the largest of these),
 --    caller (the kernel path that zapped: munmap, madvise, exit,
 --    oom_reaper, truncate, other), the stage that took longest
---    (stages.sql's split) and the wait of its PTE lock range. NULL: not
---    measured (the run did not record those events: docs/events.md).
+--    (stages.sql's split) and the wait and hold of its PTE lock range.
+--    NULL: not measured (the run did not record those events:
+--    docs/events.md).
 -- 2. their time summed by cause: each component's share of the slow
 --    time, and the intervals whose dominant cause it is.
 -- 3. their time by caller.
--- Uses index intervals_dur; interval_why by rowid (schema/004-why.sql):
--- the view `why` is joined, never LEFT JOINed (that would materialize it).
+-- Uses indexes intervals_dur and ranges_lock; interval_why by rowid
+-- (schema/004-why.sql); the view `why` is joined, never LEFT JOINed
+-- (that would materialize it).
 WITH slow AS (
 	SELECT id, run_id, kind, cpu, pid, comm, start_ns, dur_ns
 	FROM interval_rows
@@ -37,7 +39,9 @@ SELECT s.run_id AS run, s.id AS interval,
        w.caller, w.cause, w.irq_ns, w.softirq_ns, w.nmi_ns, w.sched_ns,
        w.unexplained_ns, w.nirq, w.nsoftirq, w.nswitch,
        s.stage,
-       w.range_wait_ns AS lock_wait_ns
+       w.range_wait_ns AS lock_wait_ns,
+       (SELECT r.hold_ns FROM ranges AS r WHERE r.lock_ns = w.range_lock_ns
+	AND r.pid = s.pid AND r.run_id = s.run_id) AS lock_hold_ns
 FROM st AS s
 JOIN why AS w ON w.interval_id = s.id
 UNION ALL
@@ -45,7 +49,7 @@ UNION ALL
 SELECT s.run_id, s.id, (SELECT k.s FROM strings AS k WHERE k.id = s.kind),
        s.dur_ns, s.cpu, s.pid,
        (SELECT c.s FROM strings AS c WHERE c.id = s.comm), NULL, NULL,
-       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, s.stage, NULL
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, s.stage, NULL, NULL
 FROM st AS s
 WHERE NOT EXISTS (SELECT 1 FROM interval_why AS x WHERE x.interval_id = s.id)
 ORDER BY 4 DESC, 2;

@@ -78,7 +78,7 @@ my @tables = split /\n\n/, $o;
 is(scalar @tables, 3, 'query why: three tables (intervals, by cause, by caller)');
 my @rows = grep { /\S/ } split /\n/, $tables[0] // '';
 is(scalar @rows, 6, 'query why -n 5: a header and 5 intervals');
-like($rows[0], qr/^run\s+interval\s+kind\s+dur_ns.*caller\s+cause\s+irq_ns/, 'query why: columns');
+like($rows[0], qr/^run\s+interval\s+kind\s+dur_ns.*caller\s+cause\s+irq_ns.*lock_wait_ns\s+lock_hold_ns/, 'query why: columns');
 my $slow = one($db, "SELECT sum(dur_ns) FROM (SELECT dur_ns FROM interval_rows WHERE dur_ns IS NOT NULL
 	ORDER BY dur_ns DESC LIMIT 5)");
 my $by_caller = 0;
@@ -93,6 +93,7 @@ like($o, qr/^\s*\d+\s+\d+\s+\d+\s+munmap\s+\d+\s+__x64_sys_munmap\+0x/m,
 my $q1 = (split /;\n/, join('', grep { !/^--/ } split /^/, slurp('queries/why.sql')))[0];
 my $plan = join "\n", map { $_->[-1] } sql($db, 'EXPLAIN QUERY PLAN ' . ($q1 =~ s/coalesce\(:n, \d+\)/10/gr));
 like($plan, qr/USING INDEX intervals_dur/, 'query why: uses intervals_dur');
+like($plan, qr/SEARCH r USING INDEX ranges_lock/, 'query why: finds the lock range by ranges_lock');
 unlike($plan, qr/SCAN (t|interval_rows|interval_why|w|x)\b(?! USING)|MATERIALIZE why/, 'query why: no full scan, the view not materialized');
 
 # --------------------------------------------------------------- callers --
