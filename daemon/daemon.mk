@@ -7,8 +7,10 @@ ZAPD_PKG_CFLAGS	 = $(shell pkg-config --cflags $(ZAPD_PKGS))
 ZAPD_PKG_LIBS	 = $(shell pkg-config --libs $(ZAPD_PKGS))
 ZAPD_CFLAGS	 = $(CFLAGS) -Idaemon/src $(ZAPD_PKG_CFLAGS)
 
-ZAPD_SRCS	:= zapd.c cli.c usage.c log.c libmsg.c engine.c decode.c \
+ZAPD_SRCS	:= zapd.c cli.c usage.c log.c libmsg.c engine.c attr.c \
+		   decode.c kstack.c context.c \
 		   comm.c run.c writer.c store.c store-db.c store-rows.c \
+		   store-why.c \
 		   tracedat.c import.c query.c escape.c outfile.c report.c \
 		   report-tab.c report-svg.c report-tl.c report-scan.c export.c \
 		   live.c live-opts.c \
@@ -35,17 +37,26 @@ $(BUILD)/daemon/embed.c: daemon/gen-embed.sh $(ZAPD_SQL)
 $(BUILD)/daemon/embed.o: $(BUILD)/daemon/embed.c daemon/src/embed.h
 	$(CC) $(ZAPD_CFLAGS) -c -o $@ $<
 
-# engine unit tests: the engine alone, no libraries
+# engine unit tests: the engine (and its attribution) alone, no libraries
 $(BUILD)/tests/engine.t: tests/unit/engine-test.c daemon/src/engine.c \
-			 daemon/src/engine.h tests/unit/tap.h
+			 daemon/src/attr.c daemon/src/engine.h \
+			 daemon/src/attr.h daemon/src/record.h tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Idaemon/src -Itests/unit -o $@ \
-		tests/unit/engine-test.c daemon/src/engine.c
+		tests/unit/engine-test.c daemon/src/engine.c daemon/src/attr.c
 
-TESTS		+= $(BUILD)/tests/engine.t tests/import/cli.t \
+# context windows unit tests: context.c alone
+$(BUILD)/tests/context.t: tests/unit/context-test.c daemon/src/context.c \
+			  daemon/src/context.h daemon/src/record.h tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Idaemon/src -Itests/unit -o $@ \
+		tests/unit/context-test.c daemon/src/context.c
+
+TESTS		+= $(BUILD)/tests/engine.t $(BUILD)/tests/context.t \
+		   tests/import/cli.t \
 		   tests/import/host.t tests/import/fixtures.t \
-		   tests/import/schema.t tests/import/events.t
-CHECK_PREREQS	+= zapd $(BUILD)/tests/engine.t
+		   tests/import/schema.t tests/import/events.t tests/import/why.t
+CHECK_PREREQS	+= zapd $(BUILD)/tests/engine.t $(BUILD)/tests/context.t
 
 # zapd live tests: real tracefs on this host (root), see docs/live.md
 $(BUILD)/tests/munmap-n: tests/live/munmap-n.c

@@ -13,7 +13,8 @@
 #   3. boots unpatched and patched (events off) as P pairs, running
 #      workloads/munmap-bench.c in the guest: MB MiB (default 1024) of 4K
 #      pages and of 64K mTHP folios, N timed munmap()s each; then the patched
-#      kernel with start/done, +stages, +lock events on
+#      kernel with start/done, +stages, +lock events on, and +the stacktrace
+#      trigger on zap_pte_lock (why: what names callers, docs/events.md)
 #   4. writes DIR/summary.txt (default build/bench-kernel): per-boot medians,
 #      ratio of medians after each pair, cost per PTE, events per second
 #
@@ -148,7 +149,7 @@ rm -rf "$out/runs"
 		echo "B$i-patched-off $pdir/bzImage off"
 	done
 	if [ "$events" = 1 ]; then
-		for ev in startdone stages lock; do
+		for ev in startdone stages lock why; do
 			echo "E-patched-$ev $pdir/bzImage $ev"
 		done
 	fi

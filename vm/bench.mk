@@ -18,3 +18,10 @@ BENCH_LIVE_ARGS ?=
 .PHONY: bench-live
 bench-live: zapd vm
 	BUILD=$(BUILD) vm/bench-live.sh $(BENCH_LIVE_ARGS)
+
+# make bench-context: zapd live --why --context-ms under a long storm in the
+# guest: its RSS every 10 s; BENCH_CONTEXT_ARGS="MINUTES [ZAPD_ARGS...]"
+BENCH_CONTEXT_ARGS ?=
+.PHONY: bench-context
+bench-context: zapd vm
+	BUILD=$(BUILD) vm/bench-context.sh $(BENCH_CONTEXT_ARGS)

@@ -108,6 +108,24 @@ static inline void pin_cpu(int cpu)
 		die("sched_setaffinity(cpu %d)", cpu);
 }
 
+/* fork_piped - fork(); *fd is then the write end of a new pipe in the
+ * child, its read end in the parent (stdout flushed first) */
+static inline pid_t fork_piped(int *fd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		die("pipe");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	close(pid ? p[1] : p[0]);
+	*fd = pid ? p[0] : p[1];
+	return pid;
+}
+
 static inline void print_header(const char *name, long pages)
 {
 	wl_name = name;

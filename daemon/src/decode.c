@@ -6,16 +6,20 @@
  * tables and the field reads. Callers (import.c, live-*.c) decide when
  * an event is classified and what a classification error means to them.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
+#include "kstack.h"
 #include "log.h"
 
 /* targets a decoded field is written to */
 enum tgt {
 	T_NONE, T_MM, T_ADDR, T_PFN, T_MAXNR, T_NR, T_PATH, T_STAGE,
 	T_ORDER, T_END, T_KEY,
+	T_STATE,	/* sched_switch prev_state: ZF_RUNNABLE */
+	T_STACK,	/* kernel_stack caller[]: zev.stack (kstack.c) */
 	T_FLAG,		/* T_FLAG + n: flag bit n */
 };
 
@@ -46,6 +50,23 @@ const struct dec_zap dec_zaps[] = {
 };
 const int dec_nzaps = (int)(sizeof(dec_zaps) / sizeof(dec_zaps[0]));
 
+/* x86's local timer, IPIs and reschedule interrupt are irq_vectors:*, not
+ * irq:irq_handler_*; sched_switch's pid is the task leaving (common_pid) */
+const struct dec_why dec_whys[] = {
+	{ "irq_vectors", NULL, "_entry", ZEV_IRQ_ENTRY, { { NULL } } },
+	{ "irq_vectors", NULL, "_exit", ZEV_IRQ_EXIT, { { NULL } } },
+	{ "irq", "irq_handler_entry", NULL, ZEV_IRQ_ENTRY, { { NULL } } },
+	{ "irq", "irq_handler_exit", NULL, ZEV_IRQ_EXIT, { { NULL } } },
+	{ "irq", "softirq_entry", NULL, ZEV_SOFTIRQ_ENTRY, { { NULL } } },
+	{ "irq", "softirq_exit", NULL, ZEV_SOFTIRQ_EXIT, { { NULL } } },
+	{ "nmi", "nmi_handler", NULL, ZEV_NMI, { { "delta_ns", T_NR } } },
+	{ "sched", "sched_switch", NULL, ZEV_SWITCH, {
+		{ "next_pid", T_KEY }, { "prev_state", T_STATE } } },
+	{ "ftrace", "kernel_stack", NULL, ZEV_STACK, {
+		{ "size", T_NR }, { "caller", T_STACK } } },
+};
+const int dec_nwhys = (int)(sizeof(dec_whys) / sizeof(dec_whys[0]));
+
 /* documented fallbacks (docs/events.md) */
 static const char *const path_fallback[] = { "nopage", "skip", "small",
 					     "batch" };
@@ -64,6 +85,37 @@ const struct dec_zap *dec_find_zap(const char *name)
 	for (i = 0; i < dec_nzaps; i++)
 		if (!strcmp(dec_zaps[i].name, name))
 			return &dec_zaps[i];
+	return NULL;
+}
+
+/* ends_with - does @s end in @suffix? */
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
+/**
+ * dec_find_why() - the attribution event @sys:@name
+ * @sys: event system
+ * @name: event name
+ *
+ * Return: its table entry, or NULL.
+ */
+const struct dec_why *dec_find_why(const char *sys, const char *name)
+{
+	int i;
+
+	for (i = 0; i < dec_nwhys; i++) {
+		const struct dec_why *w = &dec_whys[i];
+
+		if (strcmp(w->sys, sys))
+			continue;
+		if (w->name ? !strcmp(w->name, name) :
+			      ends_with(name, w->suffix))
+			return w;
+	}
 	return NULL;
 }
 
@@ -188,6 +240,43 @@ static int dec_setup_zap(struct evdec *d, const struct dec_zap *z,
 	return n;
 }
 
+/* family - which entry/exit pair @name belongs to: a hash of its system
+ * and its name without _entry/_exit (zev.pair of attribution events) */
+static int family(const char *sys, const char *name)
+{
+	size_t n = strlen(name);
+	uint32_t h = 2166136261u;
+
+	if (n > 6 && !strcmp(name + n - 6, "_entry"))
+		n -= 6;
+	else if (n > 5 && !strcmp(name + n - 5, "_exit"))
+		n -= 5;
+	for (; *sys; sys++)
+		h = (h ^ (unsigned char)*sys) * 16777619u;
+	while (n--)
+		h = (h ^ (unsigned char)*name++) * 16777619u;
+	return (int)(h & 0x7fffffff);
+}
+
+/* dec_setup_why - make @d decode attribution event @w; -1 if the event
+ * lacks a field it needs (it is then an extra event only) */
+static int dec_setup_why(struct evdec *d, const struct dec_why *w)
+{
+	int j;
+
+	for (j = 0; j < 2 && w->f[j].name; j++) {
+		d->field[d->nf] = tep_find_field(d->ev, w->f[j].name);
+		if (!d->field[d->nf]) {
+			d->nf = 0;
+			return -1;
+		}
+		d->tgt[d->nf++] = w->f[j].tgt;
+	}
+	d->kind = w->kind;
+	d->pair = family(d->ev->system, d->ev->name);
+	return 0;
+}
+
 /* dec_setup_pair - make @d decode the start or end of pair @pair, keyed
  * by @key_field (NULL: the pid); -1 if the event has no such field */
 static int dec_setup_pair(struct evdec *d, bool end, int pair,
@@ -254,7 +343,8 @@ static int pair_of(const struct evdec *d, const struct pair_spec *pairs,
  * dec_classify() - decide how @d's event is decoded, the same way for
  * both sources: a zap event of docs/events.md; else the start or end of
  * a --pair (pair id = spec index); else an extra event, stored with its
- * numeric fields
+ * numeric fields, and fed to attribution too if it is one of dec_whys[]
+ * (d->extra set: the caller may clear it to only attribute)
  * @d: a decoder from dectab_add()
  * @pairs: the --pair specs
  * @npairs: how many
@@ -271,6 +361,7 @@ int dec_classify(struct evdec *d, const struct pair_spec *pairs, int npairs,
 		 void *arg)
 {
 	const struct dec_zap *z;
+	const struct dec_why *w;
 	bool end;
 	int i;
 
@@ -291,6 +382,10 @@ int dec_classify(struct evdec *d, const struct pair_spec *pairs, int npairs,
 		d->name = NULL;
 		return -1;
 	}
+	d->extra = true;
+	w = dec_find_why(d->ev->system, d->ev->name);
+	if (w && dec_setup_why(d, w) == 0)
+		return DEC_WHY;
 	return DEC_EXTRA;
 }
 
@@ -328,7 +423,8 @@ void dec_record(const struct evdec *d, struct tep_handle *tep,
 {
 	int i;
 
-	memset(ev, 0, sizeof(*ev));
+	memset(ev, 0, offsetof(struct zev, ext));
+	ev->ext.name = NULL;
 	ev->kind = d->kind;
 	ev->cpu = cpu;
 	ev->ts_ns = rec->ts;
@@ -349,12 +445,24 @@ void dec_record(const struct evdec *d, struct tep_handle *tep,
 		case T_ORDER:	ev->order = (int)v; break;
 		case T_END:	ev->end = v; break;
 		case T_KEY:	ev->key = v; break;
+		case T_STATE:
+			/* TASK_REPORT_MAX (0x100): preempted; state 0:
+			 * runnable; else the bits of a sleep */
+			if (!(v & 0xff))
+				ev->flags |= ZF_RUNNABLE;
+			break;
+		case T_STACK:
+			ev->stack = kstack_read(tep, d->field[i], rec,
+						ev->nr);
+			break;
 		default:
 			if (d->tgt[i] >= T_FLAG && v)
 				ev->flags |= 1u << (d->tgt[i] - T_FLAG);
 			break;
 		}
 	}
+	if (d->extra && d->name)
+		dec_event(d, tep, rec, cpu, d->name, &ev->ext);
 }
 
 /**

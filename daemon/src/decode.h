@@ -8,8 +8,9 @@
  * events' __print_symbolic() tables, numbers of docs/events.md as a
  * fallback), the per-event-id decoders of a buffer (struct dectab of
  * struct evdec: tep_event and tep_format_field pointers resolved once,
- * per-CPU record counts), which events are paired and which stored as
- * extra events (dec_classify), and the per-record decode.
+ * per-CPU record counts), which events are paired, which feed attribution
+ * (the handler, switch and stack events of dec_whys[]) and which are
+ * stored as extra events (dec_classify), and the per-record decode.
  *
  * Invariants:
  *  - binary only: per record tep_data_pid() and one
@@ -56,6 +57,20 @@ extern const struct dec_zap dec_zaps[];
 extern const int dec_nzaps;
 
 /*
+ * struct dec_why - an event attribution reads (docs/events.md, "Why was
+ * it slow"): @name, or with @name NULL every event of @sys whose name ends
+ * in @suffix (irq_vectors:*_entry)
+ */
+struct dec_why {
+	const char	*sys, *name, *suffix;
+	enum zev_kind	kind;
+	struct dec_field f[2];		/* name NULL: end */
+};
+
+extern const struct dec_why dec_whys[];
+extern const int dec_nwhys;
+
+/*
  * struct evdec - how to decode one event (one per event id and buffer),
  * and how many records of it each CPU had since the counts were stored.
  * kind < 0: the event is not paired: counted, and (name) stored as an
@@ -71,6 +86,8 @@ struct evdec {
 	int			nargs;	/* extra event: numeric fields kept */
 	struct tep_format_field	*arg[DEC_MAX_ARGS];
 	char			*name;	/* extra event: "sys:event", or NULL */
+	bool			extra;	/* also store records as extra
+					 * events (attribution events) */
 	bool			fields_stored;	/* its a0..a5 names */
 	uint64_t		*count;	/* per CPU */
 	int			ncount;
@@ -88,6 +105,7 @@ enum dec_class {
 	DEC_ZAP,	/* a zap event of docs/events.md */
 	DEC_PAIR,	/* the start or end of a --pair */
 	DEC_EXTRA,	/* anything else: stored as an extra event */
+	DEC_WHY,	/* an attribution event (dec_whys[]), also extra */
 };
 
 /* dectab_get - the decoder of @id, NULL if none yet */
@@ -105,6 +123,7 @@ int dec_classify(struct evdec *d, const struct pair_spec *pairs, int npairs,
 				 const char *field),
 		 void *arg);
 const struct dec_zap *dec_find_zap(const char *name);
+const struct dec_why *dec_find_why(const char *sys, const char *name);
 void dec_record(const struct evdec *d, struct tep_handle *tep,
 		const struct tep_record *rec, int cpu, struct zev *ev);
 void dec_event(const struct evdec *d, struct tep_handle *tep,

@@ -9,12 +9,20 @@
  * time, on the list of the CPU they were last seen on (so a loss marker
  * closes exactly the items of that CPU).
  *
+ * Attribution (attr.c): an item of a task (a zap interval, a lock range,
+ * a pair keyed by pid) holds a reference on the task's attr record and
+ * its marks; when it closes, the difference of the marks is its
+ * struct zap_attr. A kernel stack (ZEV_STACK) names the caller of the
+ * task's newest open zap item.
+ *
  * Invariants: see engine.h. In addition: an item is on exactly one hash
  * chain and one CPU list while open, on the free list after it is closed.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "attr.h"
 #include "engine.h"
 
 #define CL_ZAP		0
@@ -34,6 +42,10 @@ struct item {
 		struct zap_interval	iv;
 		struct zap_range	r;
 	};
+	/* not zeroed by open_item(): valid when task is set */
+	struct attr_task *task;			/* NULL: not a task's */
+	struct attr_mark m_open;		/* at start / lock */
+	struct attr_mark m_locked;		/* range: at locked */
 };
 
 /* struct cpu_list - circular list head of items last seen on a CPU */
@@ -50,7 +62,10 @@ struct engine {
 	int			ncpus;
 	struct item		*free;
 	char			*pairs[MAX_PAIRS];
+	bool			keyed[MAX_PAIRS];	/* not by task */
 	int			npairs;
+	struct attr		*attr;
+	bool			why_seen;	/* attribution events fed */
 	struct engine_stats	st;
 	int			err;
 };
@@ -65,6 +80,14 @@ static const char *const kind_names[ZEV_NR_KINDS] = {
 	[ZEV_PAIR_START] = "pair_start",
 	[ZEV_PAIR_END]	 = "pair_end",
 	[ZEV_LOST]	 = "lost",
+	[ZEV_IRQ_ENTRY]	 = "irq_entry",
+	[ZEV_IRQ_EXIT]	 = "irq_exit",
+	[ZEV_SOFTIRQ_ENTRY] = "softirq_entry",
+	[ZEV_SOFTIRQ_EXIT] = "softirq_exit",
+	[ZEV_NMI]	 = "nmi_handler",
+	[ZEV_SWITCH]	 = "sched_switch",
+	[ZEV_STACK]	 = "kernel_stack",
+	[ZEV_EXTRA]	 = "extra",
 };
 
 /**
@@ -193,7 +216,8 @@ static struct item *open_item(struct engine *e, int class, uint64_t key,
 		if (!it)
 			return NULL;
 	}
-	memset(it, 0, sizeof(*it));
+	memset(it, 0, offsetof(struct item, task));
+	it->task = NULL;
 	it->class = class;
 	it->key = key;
 	it->last_cpu = cpu;
@@ -220,11 +244,113 @@ static void touch(struct engine *e, struct item *it, int cpu)
 	it->last_cpu = cpu;
 }
 
+/* is_task - is @it one task's time (a zap item, a pair keyed by pid)? */
+static bool is_task(const struct engine *e, const struct item *it)
+{
+	return it->class < CL_PAIR || !e->keyed[it->class - CL_PAIR];
+}
+
+/* task_open - @it, an item of task @pid, opened at @ts: mark its task
+ * (nothing before the first attribution event: see why_start()) */
+static void task_open(struct engine *e, struct item *it, int pid,
+		      uint64_t ts)
+{
+	if (!e->why_seen || !is_task(e, it))
+		return;
+	it->task = attr_get(e->attr, pid);
+	if (it->task)
+		attr_mark(it->task, ts, &it->m_open);
+}
+
+/*
+ * why_start - the first attribution event: from now on items of tasks are
+ * attributed (a trace without any costs nothing). The items open now get
+ * their marks at @ts: with no attribution event before, a task's totals
+ * are zero at any earlier moment too, so this is exact.
+ */
+static __attribute__((noinline)) void why_start(struct engine *e,
+						 uint64_t ts)
+{
+	struct item *head, *it;
+	int i;
+
+	e->why_seen = true;
+	for (i = 0; i < e->ncpus; i++) {
+		head = &e->cpus[i].head;
+		for (it = head->cnext; it != head; it = it->cnext) {
+			bool r = it->class == CL_RANGE;
+
+			task_open(e, it, r ? it->r.pid : it->iv.pid, ts);
+			if (it->task && r && it->r.has_locked)
+				it->m_locked = it->m_open;
+		}
+	}
+}
+
+/* range_spin - a range's wait for the lock minus what interrupted it */
+static void range_spin(const struct item *it, struct zap_attr *at)
+{
+	const struct zap_range *r = &it->r;
+	struct zap_attr w = { 0 };
+	uint64_t wait = r->locked_ns - r->lock_ns, in;
+
+	attr_diff(&it->m_open, &it->m_locked, &w);
+	in = w.irq_ns + w.softirq_ns + w.nmi_ns + w.sched_ns;
+	at->lock_ns = wait > in ? wait - in : 0;
+}
+
+/* iv_in_range - an interval's enclosing lock range: its wait, its lock
+ * time (the key of its row) and its stack */
+static void iv_in_range(struct engine *e, const struct item *it,
+			struct zap_attr *at)
+{
+	const struct item *ri = find(e, CL_RANGE, (uint64_t)it->iv.pid);
+
+	if (!ri || !ri->r.has_locked || ri->r.lock_ns > it->iv.start_ns)
+		return;
+	at->range_wait_ns = ri->r.locked_ns - ri->r.lock_ns;
+	at->range_lock_ns = ri->r.lock_ns;
+	if (!at->stack)
+		at->stack = ri->r.attr.stack;
+}
+
+/* attribute - @it closes: its components from its marks (attr.c) */
+static void attribute(struct engine *e, struct item *it)
+{
+	struct attr_mark now;
+	struct zap_attr *at;
+	uint64_t start, end;
+
+	if (!it->task)
+		return;
+	if (it->class == CL_RANGE) {
+		at = &it->r.attr;
+		start = it->r.lock_ns;
+		end = it->r.end_ns;
+	} else {
+		at = &it->iv.attr;
+		start = it->iv.start_ns;
+		end = it->iv.end_ns;
+	}
+	attr_mark(it->task, end, &now);
+	attr_diff(&it->m_open, &now, at);
+	at->valid = true;
+	if (it->class == CL_RANGE && it->r.has_locked)
+		range_spin(it, at);
+	else if (it->class == CL_ZAP)
+		iv_in_range(e, it, at);
+	attr_clamp(e->attr, at, end > start ? end - start : 0);
+	attr_put(e->attr, it->task);
+	it->task = NULL;
+}
+
 /* close_item - unlink @it, emit it, put it on the free list */
 static void close_item(struct engine *e, struct item *it)
 {
 	struct item **pp;
 	int ret = 0;
+
+	attribute(e, it);
 
 	for (pp = &e->buckets[hash(e, it->class, it->key)]; *pp;
 	     pp = &(*pp)->hnext) {
@@ -316,7 +442,8 @@ struct engine *engine_new(const struct engine_ops *ops, void *arg)
 	e->arg = arg;
 	e->nbuckets = 1024;
 	e->buckets = calloc(e->nbuckets, sizeof(*e->buckets));
-	if (!e->buckets || !cpu_head(e, 0))
+	e->attr = attr_new();
+	if (!e->buckets || !e->attr || !cpu_head(e, 0))
 		goto fail;
 	return e;
 fail:
@@ -343,6 +470,18 @@ int engine_add_pair(struct engine *e, const char *name)
 	if (!e->pairs[e->npairs])
 		return -1;
 	return e->npairs++;
+}
+
+/**
+ * engine_pair_keyed() - pair @pair is keyed by a field, not by the task:
+ * its intervals are not one task's time, so they get no attribution
+ * @e: engine
+ * @pair: pair id
+ */
+void engine_pair_keyed(struct engine *e, int pair)
+{
+	if (pair >= 0 && pair < e->npairs)
+		e->keyed[pair] = true;
 }
 
 /**
@@ -389,6 +528,7 @@ static void iv_start(struct engine *e, const struct zev *ev, int class)
 	iv->path = -1;
 	iv->last_stage = -1;
 	iv->start_ns = ev->ts_ns;
+	task_open(e, it, ev->pid, ev->ts_ns);
 }
 
 /* iv_stage - add a stage to the open zap interval of ev->pid */
@@ -464,6 +604,7 @@ static void r_lock(struct engine *e, const struct zev *ev)
 	r->addr = ev->addr;
 	r->end = ev->end;
 	r->lock_ns = ev->ts_ns;
+	task_open(e, it, ev->pid, ev->ts_ns);
 }
 
 static void r_locked(struct engine *e, const struct zev *ev)
@@ -479,6 +620,8 @@ static void r_locked(struct engine *e, const struct zev *ev)
 	r = &it->r;
 	r->has_locked = true;
 	r->locked_ns = ev->ts_ns;
+	if (it->task)
+		attr_mark(it->task, ev->ts_ns, &it->m_locked);
 	r->flags |= ev->flags & ZF_MAPPED;
 	if (!(ev->flags & ZF_MAPPED)) {
 		/* the map failed: no lock is held, the range ends here */
@@ -516,12 +659,36 @@ static void r_unlock(struct engine *e, const struct zev *ev)
 	close_item(e, it);
 }
 
+/*
+ * on_stack - a kernel stack of ev->pid: it names the caller of the task's
+ * newest open zap item (the stacktrace trigger writes it right after the
+ * event it fired on, from the same task), if that item has none yet
+ */
+static __attribute__((noinline)) void on_stack(struct engine *e,
+						const struct zev *ev)
+{
+	struct item *iv = find(e, CL_ZAP, (uint64_t)ev->pid);
+	struct item *r = find(e, CL_RANGE, (uint64_t)ev->pid);
+	struct zap_attr *at;
+
+	if (iv && r && r->r.lock_ns > iv->iv.start_ns)
+		iv = NULL;	/* the range is newer */
+	at = iv ? &iv->iv.attr : r ? &r->r.attr : NULL;
+	if (!at || at->stack || !ev->stack) {
+		e->st.stacks_unattached++;
+		return;
+	}
+	at->stack = ev->stack;
+	e->st.stacks++;
+}
+
 /* lost - close every item last seen on ev->cpu as tainted */
 static void lost(struct engine *e, const struct zev *ev)
 {
 	struct item *head = cpu_head(e, ev->cpu);
 
 	e->st.lost_markers++;
+	attr_lost(e->attr, ev->cpu);
 	if (head) {
 		while (head->cnext != head)
 			close_unfinished(e, head->cnext, ZAP_END_LOST,
@@ -583,6 +750,22 @@ int engine_feed(struct engine *e, const struct zev *ev)
 	case ZEV_LOST:
 		lost(e, ev);
 		break;
+	case ZEV_IRQ_ENTRY:
+	case ZEV_IRQ_EXIT:
+	case ZEV_SOFTIRQ_ENTRY:
+	case ZEV_SOFTIRQ_EXIT:
+	case ZEV_NMI:
+	case ZEV_SWITCH:
+		if (!e->why_seen)
+			why_start(e, ev->ts_ns);
+		if (attr_feed(e->attr, ev) < 0)
+			return -1;
+		break;
+	case ZEV_STACK:
+		if (!e->why_seen)
+			why_start(e, ev->ts_ns);
+		on_stack(e, ev);
+		break;
 	default:
 		return -1;
 	}
@@ -624,6 +807,17 @@ int engine_finish(struct engine *e, uint64_t ts_ns)
 const struct engine_stats *engine_stats(const struct engine *e)
 {
 	return &e->st;
+}
+
+/**
+ * engine_attr_stats() - what attribution could not account for so far
+ * @e: engine
+ *
+ * Return: pointer into the engine, valid until engine_free().
+ */
+const struct attr_stats *engine_attr_stats(const struct engine *e)
+{
+	return attr_stats(e->attr);
 }
 
 /**
@@ -693,6 +887,7 @@ void engine_free(struct engine *e)
 	}
 	for (i = 0; i < (size_t)e->npairs; i++)
 		free(e->pairs[i]);
+	attr_free(e->attr);
 	free(e->buckets);
 	free(e->cpus);
 	free(e);

@@ -17,7 +17,10 @@
  *  - nothing is paired across a loss: a lost-events marker on CPU c closes
  *    every item last seen on c; an end event after the gap is an orphan.
  *  - O(1) per event (hash by key), except a loss marker, which is O(items
- *    open on that CPU).
+ *    open on that CPU); attribution events (handlers, switches, stacks)
+ *    are O(1) too (attr.c).
+ *  - every closed item of a task carries its struct zap_attr: components
+ *    disjoint, each within its duration (attr.h).
  *  - Events must be fed in timestamp order (as tracecmd_iterate_events*
  *    merges them).
  */
@@ -48,16 +51,21 @@ struct engine_stats {
 	uint64_t	ranges, ranges_finished;
 	uint64_t	orphans, restarts, lost_markers;
 	uint64_t	open;		/* currently open items */
+	uint64_t	stacks;		/* kernel stacks given to an item */
+	uint64_t	stacks_unattached;	/* with no item to name */
 };
 
 struct engine;
+struct attr_stats;
 
 struct engine *engine_new(const struct engine_ops *ops, void *arg);
 int engine_add_pair(struct engine *e, const char *name);
+void engine_pair_keyed(struct engine *e, int pair);
 const char *engine_pair_name(const struct engine *e, int pair);
 int engine_feed(struct engine *e, const struct zev *ev);
 int engine_finish(struct engine *e, uint64_t ts_ns);
 const struct engine_stats *engine_stats(const struct engine *e);
+const struct attr_stats *engine_attr_stats(const struct engine *e);
 int engine_walk_open(struct engine *e, uint64_t now_ns, uint64_t min_age_ns,
 		     int (*fn)(void *arg, const struct zap_interval *iv,
 			       uint64_t age_ns),

@@ -29,6 +29,7 @@
 
 #include "comm.h"
 #include "import.h"
+#include "kstack.h"
 #include "libmsg.h"
 #include "log.h"
 #include "run.h"
@@ -369,6 +370,7 @@ out:
 	run_free(im.run);
 	comm_free(im.comm);
 	tracedat_close(im.td);
+	kstack_free_all();	/* the writer has stopped */
 	if (im.fd >= 0)
 		close(im.fd);
 	return ret;

@@ -6,8 +6,9 @@
  * decoders of the enabled events (classified by decode.c like an import
  * classifies them), the instance (created here, configured, removed on
  * every exit path after it was created; an instance of the same name
- * that already exists is refused, never touched), its filters, and the
- * file descriptors opened in it.
+ * that already exists is refused, never touched), its filters, the
+ * stacktrace trigger of --why, the kallsyms that symbolize its stacks,
+ * and the file descriptors opened in it.
  *
  * Invariants:
  *  - the instance uses the "mono" trace clock, so a record's timestamp and
@@ -40,7 +41,7 @@
  */
 int live_load_tep(struct live *l)
 {
-	const char *sys[2 + 2 * ZAPD_MAX_PAIRS + LIVE_MAX_EVENTS + 1];
+	const char *sys[7 + 2 * ZAPD_MAX_PAIRS + LIVE_MAX_EVENTS + 1];
 	char *copies[LIVE_MAX_EVENTS] = { 0 };
 	int n = 0, i, j;
 
@@ -57,6 +58,8 @@ int live_load_tep(struct live *l)
 		ADD(l->o.pairs[i].start_sys);
 		ADD(l->o.pairs[i].end_sys);
 	}
+	for (i = 0; l->o.why && i < dec_nwhys; i++)
+		ADD(dec_whys[i].sys);
 	for (i = 0; i < l->o.nevents; i++) {
 		copies[i] = strndup(l->o.events[i],
 				    strcspn(l->o.events[i], ":"));
@@ -72,6 +75,84 @@ int live_load_tep(struct live *l)
 	if (!l->tep) {
 		log_warn("live: cannot read event formats from %s",
 			 tracefs_tracing_dir());
+		return -1;
+	}
+	return 0;
+}
+
+/* read_all - the whole of a /proc file (no size known), NUL-terminated;
+ * NULL on error */
+static char *read_all(const char *path)
+{
+	size_t len = 0, cap = 1 << 20;
+	char *buf = malloc(cap), *nb;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || !buf)
+		goto fail;
+	while ((r = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += r;
+		if (len + 1 < cap)
+			continue;
+		nb = realloc(buf, cap * 2);
+		if (!nb)
+			goto fail;
+		buf = nb;
+		cap *= 2;
+	}
+	if (r < 0)
+		goto fail;
+	buf[len] = '\0';
+	close(fd);
+	return buf;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* kallsyms_real - does @ks show addresses? (the first text symbol's; per
+ * CPU and absolute symbols are 0 anyway) */
+static bool kallsyms_real(const char *ks)
+{
+	const char *t = strstr(ks, " T ");
+
+	if (!t)
+		t = strstr(ks, " t ");
+	while (t && t > ks && t[-1] != '\n')
+		t--;
+	return t && strncmp(t, "0000000000000000 ", 17);
+}
+
+/**
+ * live_load_kallsyms() - the host's kernel symbols into the tep, so the
+ * stacks of --why name functions (as trace-cmd saves them in a trace.dat)
+ * @l: the run, formats loaded
+ *
+ * Return: 0, or -1 after one line.
+ */
+int live_load_kallsyms(struct live *l)
+{
+	char *ks;
+	int ret;
+
+	if (!l->o.why || !l->o.lock)
+		return 0;
+	ks = read_all("/proc/kallsyms");
+	if (!ks) {
+		log_warn("live: cannot read /proc/kallsyms (--why names "
+			 "callers from kernel stacks)");
+		return -1;
+	}
+	if (!kallsyms_real(ks))
+		log_warnx("live: /proc/kallsyms shows no addresses "
+			  "(kptr_restrict): stacks stay unnamed");
+	ret = tep_parse_kallsyms(l->tep, ks);
+	free(ks);
+	if (ret < 0) {
+		log_warnx("live: cannot parse /proc/kallsyms");
 		return -1;
 	}
 	return 0;
@@ -197,6 +278,49 @@ static int setup_pairs(struct live *l)
 	return 0;
 }
 
+/*
+ * setup_why - --why: every attribution event this kernel has (decode.c's
+ * dec_whys[]: irq_vectors:*_entry/_exit, irq handlers and softirqs, NMI
+ * handlers, sched_switch; ftrace:kernel_stack, written by the stacktrace
+ * trigger, with the lock events). Not stored (only attributed) unless -e
+ * asked for one, or --context-ms holds them for the windows.
+ */
+static int setup_why(struct live *l)
+{
+	int i, n = tep_get_events_count(l->tep), found = 0;
+	struct evdec *d;
+	bool fresh;
+
+	for (i = 0; l->o.why && i < n; i++) {
+		struct tep_event *ev = tep_get_event(l->tep, i);
+
+		if (!ev || !dec_find_why(ev->system, ev->name))
+			continue;
+		if (!strcmp(ev->system, "ftrace") && !l->o.lock)
+			continue;
+		d = event_dec(l, ev->system, ev->name, NULL, &fresh);
+		if (!d)
+			return -1;
+		found++;
+		if (!fresh)
+			continue;	/* -e asked for it: stored as asked */
+		if (classify(l, d, NULL) < 0)
+			return -1;
+		d->extra = l->o.context_ms > 0;
+	}
+	if (l->o.why && !found)
+		log_warnx("live: --why: this kernel has none of the irq, "
+			  "irq_vectors, nmi and sched events");
+	return 0;
+}
+
+/* is_ftrace - an ftrace-internal event (kernel_stack): read, never
+ * enabled or filtered (it has neither file) */
+static bool is_ftrace(const struct tep_event *ev)
+{
+	return !strcmp(ev->system, "ftrace");
+}
+
 /**
  * live_setup_events() - resolve every requested event: the zap events,
  * the --pair events, the -e events (stored as extra events, unless they
@@ -225,7 +349,8 @@ int live_setup_events(struct live *l)
 		if (fresh && classify(l, d, NULL) < 0)
 			return -1;
 	}
-	return 0;
+	l->nh_asked = l->nh;
+	return setup_why(l);
 }
 
 /* error_line - the kernel's last error_log entry of the instance, 1 line */
@@ -245,20 +370,27 @@ static void error_line(struct live *l, char *out, size_t len)
 	free(e);
 }
 
-/* filter_of - the filter text of @ev (""= none); -1 if too long */
+/* filter_of - the filter text of @ev (""= none); -1 if too long. --why's
+ * own events take --comm only: a sched_switch matches it on either side
+ * (the task coming back is next_comm), --filter names other fields */
 static int filter_of(const struct live_opts *o, struct tep_event *ev,
-		     char *f, size_t size, bool *mm_used)
+		     bool why_own, char *f, size_t size, bool *mm_used)
 {
 	bool has_mm = o->mm && tep_find_field(ev, "mm");
+	bool sw = !strcmp(ev->system, "sched") &&
+		  !strcmp(ev->name, "sched_switch");
 	size_t n = 0;
 
 	f[0] = '\0';
-	if (o->comm)
+	if (o->comm && sw)
+		n += snprintf(f + n, size - n, "(prev_comm == \"%s\" || "
+			      "next_comm == \"%s\")", o->comm, o->comm);
+	else if (o->comm)
 		n += snprintf(f + n, size - n, "COMM == \"%s\"", o->comm);
 	if (has_mm && n < size)
 		n += snprintf(f + n, size - n, "%smm == %s", n ? " && " : "",
 			      o->mm);
-	if (o->filter && n < size)
+	if (o->filter && !why_own && n < size)
 		n += snprintf(f + n, size - n, "%s(%s)", n ? " && " : "",
 			      o->filter);
 	if (n >= size) {
@@ -279,7 +411,10 @@ static int set_filters(struct live *l)
 	for (i = 0; i < l->nh; i++) {
 		struct tep_event *ev = l->hs[i]->ev;
 
-		if (filter_of(&l->o, ev, f, sizeof(f), &mm_used) < 0)
+		if (is_ftrace(ev))
+			continue;
+		if (filter_of(&l->o, ev, i >= l->nh_asked, f, sizeof(f),
+			      &mm_used) < 0)
 			return -1;
 		if (!f[0])
 			continue;
@@ -383,6 +518,29 @@ void live_instance_in_use(const char *name)
 		  "NAME", name, tracefs_tracing_dir(), name);
 }
 
+/*
+ * set_trigger - --why with the lock events: a kernel stack after every
+ * zap_pte_lock (one per page table), written to this instance's buffer
+ * as ftrace:kernel_stack; it names the caller (kstack.c)
+ */
+static int set_trigger(struct live *l)
+{
+	char kerr[512];
+
+	if (!l->o.why || !l->o.lock)
+		return 0;
+	tracefs_error_clear(l->inst);
+	if (tracefs_event_file_write(l->inst, "zap", "zap_pte_lock",
+				     "trigger", "stacktrace") < 0) {
+		error_line(l, kerr, sizeof(kerr));
+		log_warnx("live: cannot set the stacktrace trigger on "
+			  "zap:zap_pte_lock%s%s", kerr[0] ? ": " : "", kerr);
+		return -1;
+	}
+	l->trigger = true;
+	return 0;
+}
+
 /* configure - clock, buffer size, pid filter, filters, enable events */
 static int configure(struct live *l)
 {
@@ -414,6 +572,8 @@ static int configure(struct live *l)
 	for (i = 0; i < l->nh; i++) {
 		struct tep_event *ev = l->hs[i]->ev;
 
+		if (is_ftrace(ev))
+			continue;
 		if (tracefs_event_file_write(l->inst, ev->system, ev->name,
 					     "enable", "1") < 0) {
 			log_warn("live: cannot enable %s:%s", ev->system,
@@ -421,7 +581,7 @@ static int configure(struct live *l)
 			return -1;
 		}
 	}
-	return 0;
+	return set_trigger(l);
 }
 
 /* open_cmdlines - saved_cmdlines (comm of exited tasks; root only) */
@@ -516,6 +676,11 @@ int live_remove_instance(struct live *l)
 		return 0;
 	if (l->own_inst) {
 		tracefs_trace_off(l->inst);
+		if (l->trigger)
+			tracefs_event_file_write(l->inst, "zap",
+						 "zap_pte_lock", "trigger",
+						 "!stacktrace");
+		l->trigger = false;
 		/* rmdir fails with EBUSY while a reader still holds a file */
 		for (tries = 0; tries < 50; tries++) {
 			if (tracefs_instance_destroy(l->inst) == 0)

@@ -37,6 +37,9 @@ struct live_opts {
 	const char		*comm, *mm, *filter;
 	char			pids[LIVE_MAX_PIDS * 12];
 	bool			zap, stages, lock;
+	bool			why;		/* attribution + caller */
+	long			context_ms;	/* 0: store every extra */
+	long			context_min_us;	/* slow for --context-ms */
 	const char		*events[LIVE_MAX_EVENTS];
 	int			nevents;
 	struct pair_spec	pairs[ZAPD_MAX_PAIRS];
@@ -76,11 +79,13 @@ struct live {
 	struct dectab		dec;		/* enabled events, by id */
 	struct evdec		**hs;		/* the same, in setup order */
 	int			nh;
+	int			nh_asked;	/* hs[nh_asked..]: --why's */
 	struct lcpu		*cpus;
 	int			ncpus;
 	void			*page;
 	int			subbuf;
 	int			on_fd;		/* tracing_on */
+	bool			trigger;	/* stacktrace on zap_pte_lock */
 	int			cmdlines_fd;	/* saved_cmdlines */
 	struct store		*st;
 	struct writer		*w;
@@ -96,6 +101,7 @@ int live_parse_opts(struct live_opts *o, int argc, char **argv);
 
 /* live-instance.c */
 int live_load_tep(struct live *l);
+int live_load_kallsyms(struct live *l);
 int live_setup_events(struct live *l);
 int live_setup_instance(struct live *l);
 void live_instance_in_use(const char *name);

@@ -25,6 +25,9 @@ static const struct option lopts[] = {
 	{ "zap", no_argument, NULL, 'z' },
 	{ "stages", no_argument, NULL, 'S' },
 	{ "lock", no_argument, NULL, 'L' },
+	{ "why", no_argument, NULL, 'W' },
+	{ "context-ms", required_argument, NULL, 'X' },
+	{ "context-min-us", required_argument, NULL, 'M' },
 	{ "event", required_argument, NULL, 'e' },
 	{ "pair", required_argument, NULL, 'p' },
 	{ "pid", required_argument, NULL, 'P' },
@@ -139,6 +142,9 @@ static int opt_events(struct live_opts *o, int ch, const char *arg)
 	case 'L':
 		o->lock = o->zap = true;
 		return 1;
+	case 'W':
+		o->why = true;
+		return 1;
 	case 'e':
 		if (cli_event_name("live", "-e", arg) < 0)
 			return -1;
@@ -214,6 +220,12 @@ static int opt_tuning(struct live_opts *o, int ch, const char *arg)
 	case 'C':
 		return cli_long("live", "--commit-ms", arg, 10, 3600000,
 				&o->commit_ms) < 0 ? -1 : 1;
+	case 'X':
+		return cli_long("live", "--context-ms", arg, 1, 60000,
+				&o->context_ms) < 0 ? -1 : 1;
+	case 'M':
+		return cli_long("live", "--context-min-us", arg, 1,
+				86400000000L, &o->context_min_us) < 0 ? -1 : 1;
 	case 'v':
 		log_init(log_verbose() + 1);
 		return 1;
@@ -263,7 +275,16 @@ int live_parse_opts(struct live_opts *o, int argc, char **argv)
 				argv[optind]);
 		return -1;
 	}
+	if (o->context_min_us && !o->context_ms) {
+		cli_usage_error("live", "--context-min-us needs --context-ms");
+		return -1;
+	}
+	if (!o->context_min_us)
+		o->context_min_us = 1000;
 	if (!o->npairs)
 		o->zap = true;
+	/* the stage split, the lock ranges and their stacks (the caller) */
+	if (o->why && o->zap)
+		o->stages = o->lock = true;
 	return 0;
 }

@@ -81,11 +81,10 @@ static int push_lost(struct lcpu *c, uint64_t ts, int64_t count, bool shadow)
 	return 0;
 }
 
-/* decode - one record of @c: paired ones into its queue, extra ones to
- * the run at once (their order does not matter) */
+/* decode - one record of @c into its queue (extra events too: the
+ * context windows of --context-ms want them in time order) */
 static int decode(struct live *l, struct lcpu *c, struct tep_record *rec)
 {
-	struct ext_event e;
 	struct evdec *d;
 	struct pend *p;
 
@@ -98,16 +97,19 @@ static int decode(struct live *l, struct lcpu *c, struct tep_record *rec)
 	}
 	if (dec_count(d, c->cpu) < 0)
 		return -1;
-	if (d->kind < 0) {
-		if (!d->name)
-			return 0;
-		dec_event(d, l->tep, rec, c->cpu, d->name, &e);
-		return run_event(l->run, &e);
-	}
+	if (d->kind < 0 && !d->name)
+		return 0;
 	p = push(c);
 	if (!p)
 		return -1;
-	dec_record(d, l->tep, rec, c->cpu, &p->ev);
+	if (d->kind >= 0) {
+		dec_record(d, l->tep, rec, c->cpu, &p->ev);
+		return 0;
+	}
+	p->ev.kind = ZEV_EXTRA;
+	p->ev.cpu = c->cpu;
+	p->ev.ts_ns = rec->ts;
+	dec_event(d, l->tep, rec, c->cpu, d->name, &p->ev.ext);
 	return 0;
 }
 

@@ -40,6 +40,7 @@
 #include <tracefs.h>
 
 #include "comm.h"
+#include "kstack.h"
 #include "libmsg.h"
 #include "live-int.h"
 #include "live.h"
@@ -113,6 +114,10 @@ static int begin_run(struct live *l)
 	if (l->comm)
 		l->run = run_new(l->o.pairs, l->o.npairs, l->comm);
 	if (!l->run)
+		return -1;
+	if (l->o.context_ms &&
+	    run_set_context(l->run, (uint64_t)l->o.context_ms * NS_PER_MS,
+			    (uint64_t)l->o.context_min_us * 1000) < 0)
 		return -1;
 	run_set_buffer(l->run, l->o.instance);
 	uname(&u);
@@ -312,6 +317,7 @@ static void live_free(struct live *l)
 	run_free(l->run);
 	comm_free(l->comm);
 	tep_free(l->tep);
+	kstack_free_all();	/* the writer has stopped */
 }
 
 /* setup - formats, events, database (unless --user) and instance; -1
@@ -331,7 +337,8 @@ static int setup(struct live *l)
 			  "(mount -t tracefs nodev /sys/kernel/tracing)");
 		return -1;
 	}
-	if (live_load_tep(l) < 0 || live_setup_events(l) < 0)
+	if (live_load_tep(l) < 0 || live_load_kallsyms(l) < 0 ||
+	    live_setup_events(l) < 0)
 		return -1;
 	/* early, so a refusal says nothing about the database */
 	if (tracefs_instance_exists(l->o.instance)) {

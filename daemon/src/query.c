@@ -3,18 +3,21 @@
  * query.c - canned queries: lookup, parameter binding, table/CSV/JSON
  * output; and the read-side helpers of zapd report and zapd export.
  *
- * Owns: the read side of the database. A query file is one SQL statement
- * after a header of "--" comment lines; its first line is
- * "-- NAME: what it answers". -n N binds the named parameter :n (queries
- * use LIMIT coalesce(:n, DEFAULT), so the file also runs unchanged in
- * sqlite3(1), where :n is NULL). Readers pick a run (query_select_run()),
- * ask what the schema has (query_has_table(), query_has_column()) and
- * step prepared statements (query_prepare(), query_step()).
+ * Owns: the read side of the database. A query file is one or more SQL
+ * statements (at most MAX_STMTS; each prints its own table, separated by
+ * an empty line) after a header of "--" comment lines; its first line is
+ * "-- NAME: what it answers". -n N binds the named parameter :n in every
+ * statement that has it (queries use LIMIT coalesce(:n, DEFAULT), so the
+ * file also runs unchanged in sqlite3(1), where :n is NULL). Readers pick
+ * a run (query_select_run()), ask what the schema has (query_has_table(),
+ * query_has_column()) and step prepared statements (query_prepare(),
+ * query_step()).
  *
  * Invariants: no SQL is built from values (only from compile-time
- * constants); every failure is one line; --json is one JSON array of
- * objects, integers and reals as JSON numbers, NULL as null, text
- * byte-safe (escape.h, ESC_LOSSLESS), streamed row by row.
+ * constants); every statement compiles before any runs; every failure is
+ * one line; --json is one JSON array of objects per statement (as
+ * sqlite3 -json prints them), integers and reals as JSON numbers, NULL as
+ * null, text byte-safe (escape.h, ESC_LOSSLESS), streamed row by row.
  */
 #include <math.h>
 #include <stdio.h>
@@ -28,6 +31,8 @@
 #include "log.h"
 #include "query.h"
 #include "store.h"
+
+#define MAX_STMTS	8
 
 /* header - the text after "-- NAME: " on the first line, length in *len */
 static const char *header(const char *text, int *len)
@@ -133,30 +138,43 @@ static const char *find_query(const char *name)
 	return NULL;
 }
 
-/* prepare - compile @sql and bind -n; NULL after one line */
-static sqlite3_stmt *prepare(struct store *st, const char *name,
-			     const char *sql, long n)
+/* prepare - compile every statement of @sql into @s and bind -n; the
+ * number of statements, or -1 after one line (none left prepared) */
+static int prepare(struct store *st, const char *name, const char *sql,
+		   long n, sqlite3_stmt **s)
 {
-	sqlite3_stmt *s = NULL;
-	int idx;
+	const char *tail = sql;
+	int k = 0, idx, with_n = 0;
 
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) !=
-	    SQLITE_OK) {
-		log_warnx("query '%s': %s", name,
-			  sqlite3_errmsg(store_db(st)));
-		sqlite3_finalize(s);
-		return NULL;
-	}
-	idx = sqlite3_bind_parameter_index(s, ":n");
-	if (n >= 0) {
-		if (!idx) {
-			log_warnx("query '%s' takes no -n", name);
-			sqlite3_finalize(s);
-			return NULL;
+	while (*tail) {
+		if (k == MAX_STMTS) {
+			log_warnx("query '%s': more than %d statements", name,
+				  MAX_STMTS);
+			goto fail;
 		}
-		sqlite3_bind_int64(s, idx, n);
+		if (sqlite3_prepare_v2(store_db(st), tail, -1, &s[k],
+				       &tail) != SQLITE_OK) {
+			log_warnx("query '%s': %s", name,
+				  sqlite3_errmsg(store_db(st)));
+			goto fail;
+		}
+		if (!s[k])	/* only comments or blanks were left */
+			break;
+		idx = sqlite3_bind_parameter_index(s[k], ":n");
+		if (idx && n >= 0)
+			sqlite3_bind_int64(s[k], idx, n);
+		with_n += idx > 0;
+		k++;
 	}
-	return s;
+	if (n >= 0 && !with_n) {
+		log_warnx("query '%s' takes no -n", name);
+		goto fail;
+	}
+	return k;
+fail:
+	while (k > 0)
+		sqlite3_finalize(s[--k]);
+	return -1;
 }
 
 /* collect - every result row into @t; -1 after one line */
@@ -293,26 +311,34 @@ static int print_json(struct store *st, sqlite3_stmt *s, const char *name)
  */
 int query_run(const char *db, const char *name, long n, enum query_fmt fmt)
 {
-	struct table t = { 0 };
+	sqlite3_stmt *s[MAX_STMTS] = { 0 };
 	struct store *st = NULL;
-	sqlite3_stmt *s = NULL;
 	const char *sql = find_query(name);
-	int ret = 1;
+	int ret = 1, k, i;
 
 	if (!sql)
 		return 1;
 	st = store_open(db, STORE_RO);
 	if (!st)
 		return 1;
-	s = prepare(st, name, sql, n);
-	if (s && fmt == QUERY_JSON) {
-		ret = print_json(st, s, name) ? 1 : 0;
-	} else if (s && collect(&t, st, s, name) == 0) {
-		print_table(&t, s, fmt == QUERY_CSV);
-		ret = 0;
+	k = prepare(st, name, sql, n, s);
+	for (i = 0, ret = k < 0; i < k && !ret; i++) {
+		struct table t = { 0 };
+
+		if (fmt == QUERY_JSON) {
+			ret = print_json(st, s[i], name) < 0;
+			continue;
+		}
+		ret = collect(&t, st, s[i], name) < 0;
+		if (!ret) {
+			if (i)
+				putchar('\n');
+			print_table(&t, s[i], fmt == QUERY_CSV);
+		}
+		table_free(&t);
 	}
-	table_free(&t);
-	sqlite3_finalize(s);
+	for (i = 0; i < k; i++)
+		sqlite3_finalize(s[i]);
 	store_close(st);
 	return ret;
 }

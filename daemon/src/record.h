@@ -34,6 +34,16 @@ enum zev_kind {
 	ZEV_PAIR_START,		/* generic pair start (zev.pair, zev.key) */
 	ZEV_PAIR_END,		/* generic pair end */
 	ZEV_LOST,		/* events lost on zev.cpu before zev.ts_ns */
+	/* attribution (attr.c): what the time of an open item went to */
+	ZEV_IRQ_ENTRY,		/* irq_vectors:*_entry, irq:irq_handler_entry */
+	ZEV_IRQ_EXIT,		/* irq_vectors:*_exit, irq:irq_handler_exit */
+	ZEV_SOFTIRQ_ENTRY,	/* irq:softirq_entry */
+	ZEV_SOFTIRQ_EXIT,	/* irq:softirq_exit */
+	ZEV_NMI,		/* nmi:nmi_handler: nr = delta_ns, ends at ts */
+	ZEV_SWITCH,		/* sched:sched_switch: pid = prev, key = next;
+				 * ZF_RUNNABLE: prev was preempted */
+	ZEV_STACK,		/* ftrace:kernel_stack: zev.stack */
+	ZEV_EXTRA,		/* an extra event only (zev.ext), in order */
 	ZEV_NR_KINDS
 };
 
@@ -45,13 +55,55 @@ enum zev_kind {
 #define ZF_FORCE_FLUSH	(1u << 4)	/* done/unlock: force_flush */
 #define ZF_FORCE_BREAK	(1u << 5)	/* done/unlock: force_break */
 #define ZF_MAPPED	(1u << 6)	/* locked: mapped */
+#define ZF_RUNNABLE	(1u << 7)	/* switch: prev still runnable */
+
+/*
+ * struct ext_event - a record of an event that is not paired (zapd live
+ * -e, other events of a trace.dat): stored as it is, for correlation
+ */
+#define EXT_MAX_ARGS	6
+struct ext_event {
+	const char	*name;		/* "system:event", stable for the run */
+	uint64_t	ts_ns;
+	int		cpu, pid;
+	int		nargs;		/* a[0..nargs-1] valid */
+	int64_t		a[EXT_MAX_ARGS];
+};
+
+/*
+ * zap_caller - the kernel path that zapped (kstack.c classifies a stack;
+ * stored by name, zap_caller_name(): not ON DISK as a number)
+ */
+enum zap_caller {
+	ZAP_CALLER_NONE,	/* no stack seen: unknown */
+	ZAP_CALLER_MUNMAP,	/* munmap, mremap, mmap over a mapping, brk */
+	ZAP_CALLER_MADVISE,	/* madvise(MADV_DONTNEED[_LOCKED]) */
+	ZAP_CALLER_EXIT,	/* exit_mmap(): exit, exec (fullmm) */
+	ZAP_CALLER_OOM,		/* the OOM reaper, process_mrelease() */
+	ZAP_CALLER_TRUNCATE,	/* unmap_mapping_range(): truncate, punch */
+	ZAP_CALLER_OTHER,	/* a stack without any of those */
+	ZAP_CALLER_NR
+};
+
+/*
+ * struct zap_stack - an interned kernel stack (kstack.c): immutable once
+ * made, it lives until kstack_free_all() (after the writer stopped)
+ */
+struct zap_stack {
+	uint64_t	hash;		/* of the raw frames */
+	enum zap_caller	caller;
+	const char	*frame;		/* the frame that decided the caller */
+	const char	*text;		/* "func+0xoff\n..." innermost first */
+	int		depth;
+};
 
 /* struct zev - one decoded event; fields not used by a kind are ignored */
 struct zev {
 	enum zev_kind	kind;
 	int		cpu;
 	int		pid;
-	int		pair;		/* ZEV_PAIR_*: id from engine_add_pair */
+	int		pair;		/* ZEV_PAIR_*: id from engine_add_pair;
+					 * handlers: entry/exit family */
 	uint64_t	ts_ns;
 	uint64_t	key;		/* ZEV_PAIR_*: pairing key */
 	uint64_t	mm;
@@ -65,6 +117,8 @@ struct zev {
 	int		order;		/* start */
 	unsigned int	flags;		/* ZF_* */
 	int64_t		count;		/* ZEV_LOST: events lost, -1 unknown */
+	const struct zap_stack *stack;	/* ZEV_STACK */
+	struct ext_event ext;		/* ext.name: also an extra event */
 };
 
 /*
@@ -91,16 +145,24 @@ struct zap_names {
 };
 
 /*
- * struct ext_event - a record of an event that is not paired (zapd live
- * -e, other events of a trace.dat): stored as it is, for correlation
+ * struct zap_attr - where the time of an interval or range went
+ * (attr.c): time of the task's own hard IRQs, softirqs and NMIs on its
+ * CPU (self time: a nested handler counts once, as itself), time it was
+ * switched out (sched_switch away and back), and the caller. The
+ * components are disjoint, each <= the duration; the remainder is time
+ * with no traced kernel cause (unexplained). Valid when @valid.
  */
-#define EXT_MAX_ARGS	6
-struct ext_event {
-	const char	*name;		/* "system:event", stable for the run */
-	uint64_t	ts_ns;
-	int		cpu, pid;
-	int		nargs;		/* a[0..nargs-1] valid */
-	int64_t		a[EXT_MAX_ARGS];
+struct zap_attr {
+	bool		valid;		/* a task's item, attribution fed */
+	uint64_t	irq_ns, softirq_ns, nmi_ns, sched_ns;
+	uint64_t	runnable_ns;	/* of sched_ns: switched out runnable */
+	uint32_t	nirq, nsoftirq, nnmi, nswitch;
+	uint64_t	lock_ns;	/* range: its wait for the PTE lock
+					 * minus the components inside the
+					 * wait (spinning on the lock) */
+	uint64_t	range_wait_ns;	/* interval: its range's wait */
+	uint64_t	range_lock_ns;	/* interval: its range's lock_ns, 0 */
+	const struct zap_stack *stack;	/* NULL: no stack seen */
 };
 
 #define ZAP_MAX_STAGES	8
@@ -142,6 +204,7 @@ struct zap_interval {
 	int		last_stage;	/* -1 if none */
 	int		nstages;
 	unsigned int	stages_dropped;	/* beyond ZAP_MAX_STAGES */
+	struct zap_attr	attr;		/* where its time went */
 	struct zap_stage stages[ZAP_MAX_STAGES];
 };
 
@@ -157,6 +220,7 @@ struct zap_range {
 	unsigned int	flags;		/* ZF_MAPPED|ZF_FORCE_* */
 	enum zap_end	why;
 	bool		has_locked, has_unlock, finished, tainted;
+	struct zap_attr	attr;		/* where its time went */
 };
 
 /* struct zap_orphan - an end/middle event with nothing open to pair with */
@@ -180,6 +244,23 @@ static inline const char *zap_end_name(int why)
 	};
 
 	return why >= 0 && why <= ZAP_END_OPEN ? names[why] : "?";
+}
+
+/**
+ * zap_caller_name() - the stored name of a caller
+ * @c: a zap_caller value
+ *
+ * Return: "munmap", "madvise", "exit", "oom_reaper", "truncate", "other",
+ * or NULL (unknown).
+ */
+static inline const char *zap_caller_name(int c)
+{
+	static const char *const names[ZAP_CALLER_NR] = {
+		NULL, "munmap", "madvise", "exit", "oom_reaper", "truncate",
+		"other",
+	};
+
+	return c > 0 && c < ZAP_CALLER_NR ? names[c] : NULL;
 }
 
 #endif /* ZAPD_RECORD_H */

@@ -19,15 +19,14 @@
 #include "report-int.h"
 
 /*
- * Per-interval attribution (schema 005, not on this branch yet): the
- * table, the column joining it to interval_rows.id, the dominant cause
- * and the caller. The sections below read exactly these names when the
- * database has them; pointing them at the real schema is these four
- * lines (docs/report.md).
+ * Per-interval attribution (schema/004-why.sql): the view `why` decodes
+ * interval_why (components, the dominant cause, the caller's name); the
+ * column joining it to interval_rows.id, the cause and the caller. The
+ * sections below read exactly these names when the database has them.
  */
-#define WHY_TABLE	"interval_why"
+#define WHY_TABLE	"why"
 #define WHY_ID		"interval_id"
-#define WHY_CAUSE	"dominant"
+#define WHY_CAUSE	"cause"
 #define WHY_CALLER	"caller"
 
 /* struct kv - one key figure: column of a statement -> data-k, label */
@@ -373,10 +372,12 @@ struct why_sec {
 	const char	*id;		/* the table's id */
 	const char	*head;		/* the column's header */
 	const char	*sql;		/* count, total, longest per value */
+	const char	*measured;	/* 1 if the run recorded its events */
 	const char	*lack;		/* what to say without it */
+	const char	*unrecorded;	/* ... when the run did not record it */
 };
 
-/* why_section - the breakdown, or what the database lacks */
+/* why_section - the breakdown, or what the database or run lacks */
 static int why_section(struct rep *r, const struct why_sec *w)
 {
 	const struct col cols[] = {
@@ -384,6 +385,7 @@ static int why_section(struct rep *r, const struct why_sec *w)
 		{ "total time", C_DUR }, { "longest", C_DUR },
 	};
 	int rc = why_has(r, w->col);
+	int64_t measured = 0;
 
 	if (rc < 0)
 		return -1;
@@ -391,8 +393,17 @@ static int why_section(struct rep *r, const struct why_sec *w)
 		rp_note(r, "lack", "%s", w->lack);
 		return 0;
 	}
+	if (rep_one(r, w->head, w->measured, &measured) < 0)
+		return -1;
+	if (!measured) {
+		rp_note(r, "lack", "%s", w->unrecorded);
+		return 0;
+	}
 	return rep_table(r, w->id, w->head, w->sql, cols, 4, NULL);
 }
+
+/* how to record what attribution and callers need (docs/events.md) */
+#define WHY_RECORD								"<code>trace-cmd record -e zap -e zap:zap_pte_lock -R stacktrace " 	"-e irq_vectors -e irq -e nmi -e sched:sched_switch ...</code> or " 	"<code>zapd live --why</code>"
 
 /* the breakdown of WHY_TABLE by column COL, for the run */
 #define WHY_SQL(COL)							\
@@ -411,13 +422,19 @@ int sec_why(struct rep *r)
 {
 	static const struct why_sec w = {
 		WHY_CAUSE, "why-table", "dominant cause", WHY_SQL(WHY_CAUSE),
+		"SELECT irq OR softirq OR nmi OR sched FROM why_measured "
+		"WHERE run_id = :run",
 		"Not in this database: per-interval attribution (hard IRQ, "
 		"softirq, NMI, switched-out, stage and PTE-lock time, the "
 		"dominant cause). Record the context events with the trace "
 		"(<code>-e sched:sched_switch -e irq -e irq_vectors</code>) "
-		"and import with a zapd whose schema has it (version 5). Until "
+		"and import with a zapd whose schema has it. Until "
 		"then, the events inside the slowest intervals are listed "
 		"below.",
+		"Not in this run: per-interval attribution (hard IRQ, softirq, "
+		"NMI, switched-out time, the dominant cause) needs the handler "
+		"and switch events in the trace: record with " WHY_RECORD ". "
+		"The events inside the slowest intervals are listed below.",
 	};
 
 	return why_section(r, &w);
@@ -433,10 +450,15 @@ int sec_callers(struct rep *r)
 {
 	static const struct why_sec w = {
 		WHY_CALLER, "callers-table", "caller", WHY_SQL(WHY_CALLER),
+		"SELECT stack FROM why_measured WHERE run_id = :run",
 		"Not in this database: the caller of each zap (munmap, "
 		"madvise, exit, OOM reaper, truncate). Import with a zapd "
-		"whose schema has it (version 5); the per-process view is "
+		"whose schema has it; the per-process view is "
 		"<code>zapd query per-process</code>.",
+		"Not in this run: the caller of each zap (munmap, madvise, "
+		"exit, OOM reaper, truncate) comes from the kernel stack of "
+		"each page table: record with " WHY_RECORD ". The per-process "
+		"view is <code>zapd query per-process</code>.",
 	};
 
 	return why_section(r, &w);

@@ -5,16 +5,20 @@
  * Owns: struct run: the engine (created with one generic pair per --pair
  * spec, in order, so pair id = spec index), the comm cache it names
  * tasks with, the writer it forwards to, the buffer name of the records
- * being fed (for lost rows) and the counters.
+ * being fed (for lost rows), the counters, and with --context-ms the
+ * rolling windows of extra events (context.c) that slow intervals store.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "attr.h"
 #include "cli.h"
 #include "comm.h"
+#include "context.h"
 #include "decode.h"
 #include "engine.h"
+#include "kstack.h"
 #include "log.h"
 #include "run.h"
 #include "timeutil.h"
@@ -26,8 +30,34 @@ struct run {
 	struct writer		*w;		/* not owned; NULL: store none */
 	const char		*buffer;	/* of the records fed now */
 	bool			shadow;		/* feeding a shadow loss */
+	struct context		*ctx;		/* NULL: store every extra */
 	struct run_counts	c;
 };
+
+/* store_ext - context_store() callback: one held event to the writer */
+static int store_ext(void *arg, const struct ext_event *e)
+{
+	struct run *r = arg;
+
+	return writer_event(r->w, e);
+}
+
+/* out_context - a slow interval closed: store what surrounded it */
+static int out_context(struct run *r, const struct zap_interval *iv)
+{
+	uint64_t dur = iv->end_ns > iv->start_ns ? iv->end_ns - iv->start_ns :
+		       0;
+
+	if (!context_slow(r->ctx, dur))
+		return 0;
+	if (context_store(r->ctx, iv->cpu, iv->start_ns, iv->end_ns,
+			  store_ext, r) < 0)
+		return -1;
+	if (iv->done_cpu >= 0 && iv->done_cpu != iv->cpu)
+		return context_store(r->ctx, iv->done_cpu, iv->start_ns,
+				     iv->end_ns, store_ext, r);
+	return 0;
+}
 
 /* out_interval - an interval closed: its row (or its watchdog row's) */
 static int out_interval(void *arg, const struct zap_interval *iv)
@@ -37,6 +67,8 @@ static int out_interval(void *arg, const struct zap_interval *iv)
 
 	if (!r->w)
 		return 0;
+	if (r->ctx && out_context(r, iv) < 0)
+		return -1;
 	comm = comm_get(r->comm, iv->pid);
 	if (!iv->flagged)
 		return writer_interval(r->w, iv, comm);
@@ -100,9 +132,12 @@ struct run *run_new(const struct pair_spec *pairs, int npairs,
 	r->eng = engine_new(&run_ops, r);
 	if (!r->eng)
 		goto nomem;
-	for (i = 0; i < npairs; i++)
+	for (i = 0; i < npairs; i++) {
 		if (engine_add_pair(r->eng, pairs[i].start_ev) != i)
 			goto nomem;
+		if (pairs[i].key_field)
+			engine_pair_keyed(r->eng, i);
+	}
 	return r;
 nomem:
 	log_warnx("out of memory");
@@ -118,6 +153,26 @@ nomem:
 void run_set_writer(struct run *r, struct writer *w)
 {
 	r->w = w;
+}
+
+/**
+ * run_set_context() - hold extra events in per-CPU windows instead of
+ * storing them all; an interval at least @slow_ns long stores its CPU's
+ * events from @window_ns before its start to its end (--context-ms)
+ * @r: run
+ * @window_ns: the window before the start
+ * @slow_ns: the threshold
+ *
+ * Return: 0, or -1 after one line (ENOMEM).
+ */
+int run_set_context(struct run *r, uint64_t window_ns, uint64_t slow_ns)
+{
+	r->ctx = context_new(window_ns, slow_ns);
+	if (!r->ctx) {
+		log_warnx("out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 /**
@@ -144,7 +199,9 @@ void run_record(struct run *r, uint64_t ts_ns)
 }
 
 /**
- * run_feed() - pair one decoded zap or generic-pair event
+ * run_feed() - one decoded event: a zap or pair event to pair, an
+ * attribution event (handler, switch, stack) for the open items, and,
+ * when it carries one (ev->ext.name, or ZEV_EXTRA), its extra event
  * @r: run
  * @ev: the event
  *
@@ -152,8 +209,16 @@ void run_record(struct run *r, uint64_t ts_ns)
  */
 int run_feed(struct run *r, const struct zev *ev)
 {
-	if (ev->kind < ZEV_PAIR_START)
+	if (ev->kind < ZEV_PAIR_START) {
 		r->c.zap_events++;
+		return engine_feed(r->eng, ev);
+	}
+	/* only attribution events and ZEV_EXTRA carry an ext_event */
+	if (ev->kind >= ZEV_IRQ_ENTRY && ev->ext.name &&
+	    run_event(r, &ev->ext) < 0)
+		return -1;
+	if (ev->kind == ZEV_EXTRA)
+		return 0;
 	return engine_feed(r->eng, ev);
 }
 
@@ -213,6 +278,8 @@ int run_lost_stats(struct run *r, const char *buffer, int cpu,
 int run_event(struct run *r, const struct ext_event *e)
 {
 	r->c.extra_events++;
+	if (r->ctx)
+		return context_push(r->ctx, e);
 	return r->w ? writer_event(r->w, e) : 0;
 }
 
@@ -299,6 +366,10 @@ int run_store_counts(struct run *r, struct dectab *t, const char *buffer)
 int run_store_stats(struct run *r)
 {
 	const struct engine_stats *es = engine_stats(r->eng);
+	const struct attr_stats *as = engine_attr_stats(r->eng);
+	static const struct context_stats none;
+	const struct context_stats *cs = r->ctx ? context_stats(r->ctx) :
+					 &none;
 	const struct { const char *name; uint64_t v; } c[] = {
 		{ "intervals",		es->intervals },
 		{ "finished",		es->finished },
@@ -316,6 +387,26 @@ int run_store_stats(struct run *r)
 		{ "lost_stats",		r->c.lost_stats },
 		{ "stalls",		r->c.stalls },
 		{ "library_errors",	r->c.library_errors },
+		/* attribution: its inputs (0: that component was not
+		 * traced) and what it could not account for */
+		{ "why_irq_events",	es->events[ZEV_IRQ_ENTRY] +
+					es->events[ZEV_IRQ_EXIT] },
+		{ "why_softirq_events",	es->events[ZEV_SOFTIRQ_ENTRY] +
+					es->events[ZEV_SOFTIRQ_EXIT] },
+		{ "why_nmi_events",	es->events[ZEV_NMI] },
+		{ "why_switch_events",	es->events[ZEV_SWITCH] },
+		{ "why_stack_events",	es->events[ZEV_STACK] },
+		{ "why_stacks",		es->stacks },
+		{ "why_stacks_unattached", es->stacks_unattached },
+		{ "why_stacks_distinct", kstack_count() },
+		{ "why_unmatched",	as->unmatched },
+		{ "why_too_deep",	as->too_deep },
+		{ "why_clamped",	as->clamped },
+		{ "context_held",	cs->held },
+		{ "context_stored",	cs->stored },
+		{ "context_windows",	cs->windows },
+		{ "context_truncated",	cs->truncated },
+		{ "context_overwritten", cs->overwritten },
 	};
 	size_t i;
 
@@ -400,5 +491,6 @@ void run_free(struct run *r)
 	if (!r)
 		return;
 	engine_free(r->eng);
+	context_free(r->ctx);
 	free(r);
 }

@@ -52,6 +52,7 @@ struct run_counts {
 struct run *run_new(const struct pair_spec *pairs, int npairs,
 		    struct comm *comm);
 void run_set_writer(struct run *r, struct writer *w);
+int run_set_context(struct run *r, uint64_t window_ns, uint64_t slow_ns);
 void run_set_buffer(struct run *r, const char *buffer);
 void run_record(struct run *r, uint64_t ts_ns);
 int run_feed(struct run *r, const struct zev *ev);

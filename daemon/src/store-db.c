@@ -27,6 +27,9 @@ static const char *const delete_sql[] = {
 	"DELETE FROM stages WHERE interval_id BETWEEN ?2 AND ?3 AND"
 	" interval_id IN (SELECT id FROM interval_rows WHERE run_id = ?1"
 	" AND id BETWEEN ?2 AND ?3)",
+	"DELETE FROM interval_why WHERE interval_id BETWEEN ?2 AND ?3 AND"
+	" interval_id IN (SELECT id FROM interval_rows WHERE run_id = ?1"
+	" AND id BETWEEN ?2 AND ?3)",
 	"DELETE FROM interval_rows WHERE run_id = ?1 AND id BETWEEN ?2 AND ?3",
 	"DELETE FROM event_rows WHERE run_id = ?1",
 	"DELETE FROM event_fields WHERE run_id = ?1",

@@ -27,6 +27,12 @@
 #define IV_COLS		18	/* interval_rows: id + 17 */
 #define SG_COLS		9	/* stages */
 #define EV_COLS		11	/* event_rows */
+#define WH_COLS		11	/* interval_why (store-why.c) */
+#define WH_INSERT							\
+	"INSERT OR ROLLBACK INTO interval_why (interval_id, irq_ns,"	\
+	" softirq_ns, nmi_ns, sched_ns, runnable_ns, n, caller, stack,"	\
+	" range_lock_ns, range_wait_ns) VALUES "
+#define STACK_CACHE	256	/* stack text -> strings.id, by pointer */
 
 /* a bulk run drops intervals_dur and builds it at the end when the table
  * was empty, or once it has written this many rows and at least as many
@@ -40,7 +46,7 @@
 enum {
 	S_IV1, S_IVN, S_IVID, S_SG1, S_SGN, S_EV1, S_EVN, S_RANGE, S_LOST,
 	S_ORPHAN, S_COUNT, S_STAT, S_STR_GET, S_STR_ADD, S_MAXID, S_FIELD,
-	S_NR
+	S_WH1, S_WHN, S_NR
 };
 
 /* struct qrow - a queued row: integer values, bit i set = column i NULL */
@@ -93,6 +99,13 @@ struct store {
 	int			nsg;
 	struct qrow		ev[STORE_ROWS];
 	int			nev;
+	struct qrow		wh[STORE_ROWS];	/* interval_why */
+	int			nwh;
+	int64_t			caller_id[ZAP_CALLER_NR];
+	struct {
+		const struct zap_stack	*p;
+		int64_t			id;
+	}			stack_id[STACK_CACHE];
 	const char		*ev_name;	/* last event name interned */
 	int64_t			ev_id;
 	struct istr		*strs;		/* interned strings */
@@ -122,10 +135,19 @@ int st_defer_index(struct store *st, int n);
 
 /* store-rows.c */
 int st_prepare_all(struct store *st);
+int64_t st_intern(struct store *st, const char *s);
+int st_flush_why(struct store *st);
 void st_strs_clear(struct store *st);
 void st_rows_clear(struct store *st);
 int st_flush(struct store *st);
 int st_step(struct store *st, sqlite3_stmt *s);
 void st_bind_text(sqlite3_stmt *s, int i, const char *t);
+
+/* store-why.c */
+int st_fill_why(struct store *st, const struct zap_interval *iv,
+		int64_t id);
+int st_bind_range_why(struct store *st, sqlite3_stmt *s,
+		      const struct zap_range *r, int first);
+void st_why_clear(struct store *st);
 
 #endif /* ZAPD_STORE_INT_H */

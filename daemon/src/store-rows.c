@@ -85,9 +85,10 @@ static const char *const stmt_sql[S_NR] = {
 	[S_RANGE] =
 	"INSERT INTO ranges (run_id, cpu, unlock_cpu, pid, comm, mm, addr,"
 	" \"end\", reached, lock_ns, wait_ns, hold_ns, mapped, force_flush,"
-	" force_break, end_reason, tainted, finished)"
+	" force_break, end_reason, tainted, finished, irq_ns, softirq_ns,"
+	" nmi_ns, sched_ns, runnable_ns, n, spin_ns, caller, stack)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16, ?17, ?18)",
+	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
 	[S_LOST] =
 	"INSERT INTO lost (run_id, buffer, cpu, ts_ns, count, source)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -106,6 +107,8 @@ static const char *const stmt_sql[S_NR] = {
 	[S_MAXID] = "SELECT coalesce(max(id), 0) FROM interval_rows",
 	[S_FIELD] = "INSERT OR IGNORE INTO event_fields (run_id, event, idx,"
 		    " name) VALUES (?1, ?2, ?3, ?4)",
+	[S_WH1] = WH_INSERT "(?,?,?,?,?,?,?,?,?,?,?)",
+	[S_WHN] = NULL,
 };
 
 /* build_multi - "PREFIX (?,...),(?,...)..." with @rows rows of @cols */
@@ -142,6 +145,7 @@ int st_prepare_all(struct store *st)
 	multi[S_IVN] = build_multi(IV_INSERT, IV_COLS - 1, STORE_ROWS);
 	multi[S_SGN] = build_multi(SG_INSERT, SG_COLS, STORE_ROWS);
 	multi[S_EVN] = build_multi(EV_INSERT, EV_COLS, STORE_ROWS);
+	multi[S_WHN] = build_multi(WH_INSERT, WH_COLS, STORE_ROWS);
 	for (i = 0; i < S_NR && !ret; i++) {
 		const char *sql = stmt_sql[i] ? stmt_sql[i] : multi[i];
 
@@ -156,9 +160,11 @@ int st_prepare_all(struct store *st)
 	free(multi[S_IVN]);
 	free(multi[S_SGN]);
 	free(multi[S_EVN]);
+	free(multi[S_WHN]);
 	for (i = 0; i < S_NR && !ret; i++) {
 		if (i != S_IV1 && i != S_IVN && i != S_IVID && i != S_SG1 &&
-		    i != S_SGN && i != S_EV1 && i != S_EVN)
+		    i != S_SGN && i != S_EV1 && i != S_EVN && i != S_WH1 &&
+		    i != S_WHN)
 			continue;
 		st->shadow[i] = calloc(sqlite3_bind_parameter_count(
 					st->stmt[i]), sizeof(struct shadow));
@@ -186,6 +192,7 @@ void st_strs_clear(struct store *st)
 	memset(st->path_id, 0, sizeof(st->path_id));
 	memset(st->stage_id, 0, sizeof(st->stage_id));
 	st->kind_ptr = NULL;
+	st_why_clear(st);
 }
 
 /* st_step - run a statement with all its parameters bound, and reset it */
@@ -199,7 +206,7 @@ int st_step(struct store *st, sqlite3_stmt *s)
 		if (st->in_txn && sqlite3_get_autocommit(st->db)) {
 			/* OR ROLLBACK (or SQLite) ended the transaction */
 			st->in_txn = 0;
-			st->niv = st->nsg = st->nev = 0;
+			st->niv = st->nsg = st->nev = st->nwh = 0;
 			st_strs_clear(st);
 		}
 		return -1;
@@ -290,6 +297,12 @@ static int64_t intern(struct store *st, const char *s)
 	e->id = id;
 	st->nstrs++;
 	return id;
+}
+
+/* st_intern - intern() for the other store files */
+int64_t st_intern(struct store *st, const char *s)
+{
+	return intern(st, s);
 }
 
 /* name_id - strings.id of names[v], or of the number if it has no name */
@@ -445,10 +458,19 @@ static int flush_ev(struct store *st)
 	return flush_rows(st, st->ev, &st->nev, S_EV1, S_EVN, EV_COLS, -1);
 }
 
+/* st_flush_why - write the queued interval_why rows (store-why.c) */
+int st_flush_why(struct store *st)
+{
+	if (!st->nwh)
+		return 0;
+	return flush_rows(st, st->wh, &st->nwh, S_WH1, S_WHN, WH_COLS, -1);
+}
+
 /* st_flush - write every queued row */
 int st_flush(struct store *st)
 {
-	if (flush_iv(st) < 0 || flush_sg(st) < 0 || flush_ev(st) < 0)
+	if (flush_iv(st) < 0 || flush_sg(st) < 0 || flush_ev(st) < 0 ||
+	    st_flush_why(st) < 0)
 		return -1;
 	return 0;
 }
@@ -638,7 +660,7 @@ int store_interval(struct store *st, const struct zap_interval *iv,
 		return -1;
 	id = st->next_id++;
 	if (fill_iv(st, iv, comm, id, false, false) < 0 ||
-	    fill_stages(st, iv, id) < 0)
+	    fill_stages(st, iv, id) < 0 || st_fill_why(st, iv, id) < 0)
 		return -1;
 	return st_row(st, 1 + iv->nstages);
 }
@@ -761,6 +783,8 @@ int store_range(struct store *st, const struct zap_range *r,
 	sqlite3_bind_text(s, 16, zap_end_name(r->why), -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 17, r->tainted);
 	sqlite3_bind_int(s, 18, r->finished);
+	if (st_bind_range_why(st, s, r, 19) < 0)
+		return -1;
 	if (step_clear(st, S_RANGE) < 0)
 		return -1;
 	return st_row(st, 1);
@@ -949,11 +973,14 @@ int store_interval_close(struct store *st, const struct zap_interval *iv,
 	if (st_begin_txn(st) < 0 || st_flush(st) < 0 ||
 	    st_exec_id3(st, "DELETE FROM stages WHERE interval_id = ?1", id,
 			0, 0) < 0 ||
+	    st_exec_id3(st, "DELETE FROM interval_why WHERE interval_id = ?1",
+			id, 0, 0) < 0 ||
 	    st_exec_id3(st, "DELETE FROM interval_rows WHERE id = ?1", id, 0,
 			0) < 0)
 		return -1;
 	if (fill_iv(st, iv, comm, id, false, true) < 0 ||
-	    fill_stages(st, iv, id) < 0 || st_flush(st) < 0)
+	    fill_stages(st, iv, id) < 0 || st_fill_why(st, iv, id) < 0 ||
+	    st_flush(st) < 0)
 		return -1;
 	return st_row(st, 1 + iv->nstages);
 }

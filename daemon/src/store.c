@@ -244,7 +244,7 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 	st->run_rows = 0;
 	st->first_id = st->last_id = 0;
 	st->dur_deferred = false;
-	st->niv = st->nsg = st->nev = 0;
+	st->niv = st->nsg = st->nev = st->nwh = 0;
 	if (st->bulk) {
 		/* nothing of the run is committed before store_run_end(): a
 		 * crash rolls it back and the run row is reaped, so the
@@ -428,7 +428,7 @@ void store_run_abort(struct store *st)
 {
 	if (!st->run_id)
 		return;
-	st->niv = st->nsg = st->nev = 0;
+	st->niv = st->nsg = st->nev = st->nwh = 0;
 	if (st->in_txn) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		st_strs_clear(st);	/* ids interned in it are gone */

@@ -1,11 +1,13 @@
 #!/bin/bash
 # tests/data/regen.sh - regenerate the trace fixtures by recording in the VM.
 #
-# usage: tests/data/regen.sh [NAME...]   (default: all five)
+# usage: tests/data/regen.sh [NAME...]   (default: all seven)
 #
 # Boots the patched guest kernel once (vm/run.sh vm/scenarios/fixtures.sh),
 # records munmap-4k, mthp-64k, shared-file, two-threads and ptl-contention
-# with every zap event enabled, and copies each NAME.dat here with a sidecar
+# with every zap event enabled, why-timer and why-callers with the
+# attribution events too (docs/events.md), and copies each NAME.dat
+# (only the NAMEs given: the others stay as they are) here with a sidecar
 # NAME.facts (KEY=VALUE: workload, pid, pages, ... as the workload printed
 # them, then cpus, kernel, trace_cmd version and the exact command).
 # Real kernel, real trace-cmd: the fixtures are never edited by hand.
@@ -14,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=${BUILD:-build}
 case $build in /*) ;; *) build=$top/$build ;; esac
-all="munmap-4k mthp-64k shared-file two-threads ptl-contention"
+all="munmap-4k mthp-64k shared-file two-threads ptl-contention why-timer why-callers"
 names=${*:-$all}
 out=$build/vm/fixtures
 
@@ -37,7 +39,7 @@ for n in $names; do
 		kimg=$(sed -n 's/^kernel_image=//p' "$out/host.facts")
 		echo "kernel_build=$(basename "$(dirname "$kimg")")"
 		echo "kernel_series=$(tr '\n' ' ' < "$(dirname "$kimg")/series" 2>/dev/null | sed 's/ $//')"
-		echo "events=zap"
+		echo "events=$(grep -o -- '-e [^ ]*' "$out/$n.cmd" | sed 's/^-e //' | paste -sd, -)"
 		echo "trace_cmd_command=$(cat "$out/$n.cmd")"
 		echo "recorded_by=tests/data/regen.sh"
 	} > "$here/$n.facts"

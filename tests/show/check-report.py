@@ -256,6 +256,63 @@ def check_context(dom, c, run, fig):
        "records", (got, want))
 
 
+def why_cause(span, irq, soft, nmi, sched, runnable):
+    """the dominant cause, as docs/schema.md defines it (ties: the first)"""
+    rest = span - irq - soft - nmi - sched
+    top = max(irq, soft, nmi, sched, rest)
+    if top == 0:
+        return None
+    for name, v in (("irq", irq), ("softirq", soft), ("nmi", nmi)):
+        if v == top:
+            return name
+    if sched == top:
+        return "preempted" if runnable * 2 >= sched else "blocked"
+    return "unexplained"
+
+
+def why_rows(c, run):
+    """per interval with attribution: dur_ns, its cause, its caller"""
+    q = ("SELECT i.dur_ns, coalesce(i.dur_ns, i.end_ns - i.start_ns), "
+         "w.irq_ns, w.softirq_ns, w.nmi_ns, w.sched_ns, w.runnable_ns, "
+         "(SELECT s FROM strings WHERE id = w.caller) FROM interval_why AS w "
+         "JOIN interval_rows AS i ON i.id = w.interval_id WHERE i.run_id = ?")
+    return [(r[0], why_cause(*r[1:7]), r[7]) for r in c.execute(q, (run,))]
+
+
+def why_table(rows, key):
+    """count, total and longest duration per value of @key"""
+    t = {}
+    for dur, cause, caller in rows:
+        k = cause if key == "cause" else caller
+        n, tot, mx = t.get(k, (0, 0, None))
+        t[k] = (n + 1, tot + (dur or 0),
+                dur if mx is None or (dur or 0) > mx else mx)
+    return {k: [v[0], v[1], v[2] or 0] for k, v in t.items()}
+
+
+def check_why(dom, c, run):
+    if not c.execute("SELECT count(*) FROM sqlite_master WHERE name = "
+                     "'interval_why'").fetchone()[0]:
+        return
+    st = dict(c.execute("SELECT name, value FROM run_stats WHERE run_id = ? "
+                        "AND name LIKE 'why\\_%' ESCAPE '\\'", (run,)))
+    measured = any(st.get("why_%s_events" % k, 0) > 0
+                   for k in ("irq", "softirq", "nmi", "switch"))
+    stacks = st.get("why_stack_events", 0) > 0
+    rows = why_rows(c, run) if measured or stacks else []
+    for tid, key, on in (("why-table", "cause", measured),
+                         ("callers-table", "caller", stacks)):
+        if not on:
+            ok(tid not in dom.tables, "%s: not recorded in this run, not "
+               "drawn" % tid)
+            continue
+        want = why_table(rows, key)
+        got = {(r[0] or None): [int(r[1]), int(r[2]), int(r[3] or 0)]
+               for r in dom.tables.get(tid, [])}
+        ok(got == want, "%s: per %s, intervals, total and longest time "
+           "(%d values)" % (tid, key, len(want)), (got, want))
+
+
 def main():
     page_f, dom_f, db, run = sys.argv[1], sys.argv[2], sys.argv[3], \
         int(sys.argv[4])
@@ -276,6 +333,7 @@ def main():
     check_timeline(dom, fig)
     check_runs(dom, c)
     check_context(dom, c, run, fig)
+    check_why(dom, c, run)
     return 1 if failed() else 0
 
 

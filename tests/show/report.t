@@ -68,8 +68,8 @@ if [ -n "$live" ]; then
 	grep -q '<table id="losses">' $T/r$live.dom
 	ok $? "live run: losses per CPU are listed"
 fi
-grep -q 'Not in this database: per-interval attribution' $T/r1.dom
-ok $? "why-slow: says what the database lacks and how to record it"
+grep -q 'Not in this run: per-interval attribution.*zapd live --why' $T/r1.dom
+ok $? "why-slow: says what the run lacks and how to record it"
 grep -q 'No extra events in this run' $T/r1.dom
 ok $? "fixture without extra events: says how to record them"
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attr.h"
 #include "engine.h"
 #include "tap.h"
 
@@ -430,6 +431,167 @@ static void t_callback_error(void)
 	is(engine_stats(E)->open, 0, "callback error: state consistent");
 }
 
+/* --- attribution (attr.c through the engine) --- */
+
+static void locked(int cpu, int pid, uint64_t ts)
+{
+	struct zev ev = { .kind = ZEV_LOCKED, .cpu = cpu, .pid = pid,
+			  .ts_ns = ts, .flags = ZF_MAPPED };
+
+	engine_feed(E, &ev);
+}
+
+static void why(enum zev_kind k, int cpu, int pid, uint64_t ts, int64_t nr,
+		uint64_t key, unsigned flags)
+{
+	struct zev ev = { .kind = k, .cpu = cpu, .pid = pid, .ts_ns = ts,
+			  .nr = nr, .key = key, .flags = flags };
+
+	engine_feed(E, &ev);
+}
+
+static void t_attr_nesting(void)
+{
+	const struct zap_attr *a;
+
+	reset();
+	start(0, 10, 1000, 1);
+	why(ZEV_SOFTIRQ_ENTRY, 0, 10, 1100, 0, 0, 0);
+	why(ZEV_IRQ_ENTRY, 0, 10, 1200, 0, 0, 0);	/* timer in softirq */
+	why(ZEV_IRQ_EXIT, 0, 10, 1250, 0, 0, 0);
+	why(ZEV_SOFTIRQ_EXIT, 0, 10, 1400, 0, 0, 0);
+	why(ZEV_IRQ_ENTRY, 1, 11, 1410, 0, 0, 0);	/* other CPU, task */
+	why(ZEV_IRQ_EXIT, 1, 11, 1490, 0, 0, 0);
+	why(ZEV_IRQ_ENTRY, 0, 10, 1500, 0, 0, 0);
+	why(ZEV_IRQ_EXIT, 0, 10, 1520, 0, 0, 0);
+	why(ZEV_NMI, 0, 10, 1600, 30, 0, 0);
+	why(ZEV_IRQ_ENTRY, 0, 10, 1700, 0, 0, 0);
+	why(ZEV_NMI, 0, 10, 1710, 5, 0, 0);		/* NMI in an IRQ */
+	why(ZEV_IRQ_EXIT, 0, 10, 1720, 0, 0, 0);
+	done(0, 10, 2000, 1, 2, 0);
+	why(ZEV_IRQ_ENTRY, 0, 10, 2100, 0, 0, 0);	/* after it */
+	why(ZEV_IRQ_EXIT, 0, 10, 2200, 0, 0, 0);
+	is(R.niv, 1, "attr nesting: one interval");
+	a = &R.iv[0].attr;
+	ok(a->valid, "attr nesting: attributed");
+	is(a->irq_ns, 50 + 20 + 15, "attr nesting: IRQ self time (the timer "
+	   "in the softirq counts as IRQ, the NMI in an IRQ as NMI)");
+	is(a->softirq_ns, 250, "attr nesting: softirq minus the IRQ in it");
+	is(a->nmi_ns, 35, "attr nesting: NMI time");
+	is(a->nirq, 3, "attr nesting: 3 IRQs (not the other CPU's)");
+	is(a->nsoftirq, 1, "attr nesting: 1 softirq");
+	is(a->nnmi, 2, "attr nesting: 2 NMIs");
+	is(a->sched_ns, 0, "attr nesting: never switched out");
+	is(engine_attr_stats(E)->unmatched, 0, "attr nesting: all matched");
+}
+
+static void fam(enum zev_kind k, int pid, uint64_t ts, int family)
+{
+	struct zev ev = { .kind = k, .cpu = 0, .pid = pid, .ts_ns = ts,
+			  .pair = family };
+
+	engine_feed(E, &ev);
+}
+
+static void t_attr_family(void)
+{
+	reset();
+	start(0, 50, 1000, 1);
+	fam(ZEV_IRQ_ENTRY, 50, 1200, 2);	/* local_timer_entry */
+	fam(ZEV_IRQ_ENTRY, 50, 1210, 1);	/* its exit was lost */
+	fam(ZEV_IRQ_EXIT, 50, 1250, 2);		/* local_timer_exit */
+	fam(ZEV_SOFTIRQ_EXIT, 50, 1300, 3);	/* entry before tracing */
+	done(0, 50, 2000, 1, 2, 0);
+	is(R.iv[0].attr.irq_ns, 50, "attr family: an exit ends its own "
+	   "entry, not an orphaned one above it");
+	is(engine_attr_stats(E)->unmatched, 2, "attr family: the orphaned "
+	   "entry and the softirq exit are counted");
+}
+
+static void t_attr_switch(void)
+{
+	const struct zap_attr *a;
+
+	reset();
+	feed(ZEV_LOCK, 0, 20, 100);
+	why(ZEV_SWITCH, 0, 20, 150, 0, 21, ZF_RUNNABLE);	/* preempted */
+	why(ZEV_IRQ_ENTRY, 0, 21, 200, 0, 0, 0);	/* the other task's */
+	why(ZEV_IRQ_EXIT, 0, 21, 210, 0, 0, 0);
+	why(ZEV_SWITCH, 1, 22, 300, 0, 20, 0);		/* back, CPU 1 */
+	locked(1, 20, 320);
+	why(ZEV_SWITCH, 1, 20, 400, 0, 22, 0);		/* sleeps */
+	why(ZEV_SWITCH, 1, 22, 450, 0, 20, 0);
+	feed(ZEV_UNLOCK, 1, 20, 500);
+	is(R.nr, 1, "attr switch: one range");
+	a = &R.r[0].attr;
+	is(a->sched_ns, 150 + 50, "attr switch: switched out 200 ns");
+	is(a->runnable_ns, 150, "attr switch: 150 of it preempted");
+	is(a->nswitch, 2, "attr switch: two switches back");
+	is(a->irq_ns, 0, "attr switch: the other task's IRQ is not its");
+	is(a->lock_ns, 220 - 150, "attr switch: spin = wait - switched out");
+}
+
+static const struct zap_stack stk = {
+	.hash = 1, .caller = ZAP_CALLER_MADVISE, .text = "do_madvise+0x1",
+	.depth = 1,
+};
+
+static void t_attr_stack(void)
+{
+	struct zev s = { .kind = ZEV_STACK, .cpu = 0, .pid = 30, .ts_ns = 105,
+			 .stack = &stk };
+
+	reset();
+	engine_feed(E, &s);				/* nothing open */
+	is(engine_stats(E)->stacks_unattached, 1, "attr stack: no item");
+	feed(ZEV_LOCK, 0, 30, 100);
+	s.ts_ns = 110;
+	engine_feed(E, &s);
+	locked(0, 30, 130);
+	start(0, 30, 140, 1);
+	done(0, 30, 190, 1, 2, 0);
+	feed(ZEV_UNLOCK, 0, 30, 200);
+	is(R.niv, 1, "attr stack: one interval");
+	ok(R.iv[0].attr.stack == &stk, "attr stack: the interval gets its "
+	   "range's stack");
+	is(R.iv[0].attr.range_wait_ns, 30, "attr stack: its range's wait");
+	is(R.iv[0].attr.range_lock_ns, 100, "attr stack: its range's lock");
+	ok(R.r[0].attr.stack == &stk, "attr stack: the range has it");
+	is(engine_stats(E)->stacks, 1, "attr stack: one attached");
+}
+
+static void t_attr_edges(void)
+{
+	reset();
+	start(0, 40, 100, 1);
+	done(0, 40, 200, 1, 2, 0);
+	ok(!R.iv[0].attr.valid, "attr: no attribution events, not valid");
+	why(ZEV_IRQ_ENTRY, 0, 40, 300, 0, 0, 0);
+	lostev(0, 350, 5);
+	why(ZEV_IRQ_EXIT, 0, 40, 400, 0, 0, 0);
+	is(engine_attr_stats(E)->unmatched, 1, "attr: an exit after a loss "
+	   "charges nothing");
+	engine_add_pair(E, "req");
+	engine_pair_keyed(E, 0);
+	{
+		struct zev p = { .kind = ZEV_PAIR_START, .cpu = 0, .pid = 41,
+				 .ts_ns = 500, .key = 77, .pair = 0 };
+
+		engine_feed(E, &p);
+		p.kind = ZEV_PAIR_END;
+		p.ts_ns = 600;
+		engine_feed(E, &p);
+	}
+	is(R.niv, 2, "attr: the keyed pair closed");
+	ok(!R.iv[1].attr.valid, "attr: a pair keyed by a field is no task's");
+	start(1, 42, 700, 1);
+	why(ZEV_IRQ_ENTRY, 1, 42, 710, 0, 0, 0);
+	why(ZEV_IRQ_EXIT, 1, 42, 790, 0, 0, 0);
+	engine_finish(E, 800);
+	ok(R.iv[2].attr.valid && R.iv[2].attr.irq_ns == 80,
+	   "attr: an unfinished interval is attributed up to its close");
+}
+
 int main(void)
 {
 	t_simple();
@@ -445,6 +607,11 @@ int main(void)
 	t_eof_and_walk();
 	t_many();
 	t_callback_error();
+	t_attr_nesting();
+	t_attr_family();
+	t_attr_switch();
+	t_attr_stack();
+	t_attr_edges();
 	engine_free(E);
 	return done_testing();
 }

@@ -1,12 +1,15 @@
 # live-bench: zapd live (start/done, --buffer-kb 4096) during a 1-thread
 # munmap storm; the CPU time of both, for vm/bench-live.sh.
-# args: ROUNDS PAGES (default 400 1024: 409600 zaps, 819200 events)
+# args: ROUNDS PAGES [ZAPD_ARGS...] (default 400 1024: 409600 zaps, 819200
+# events; ZAPD_ARGS e.g. --why, added to zapd live's)
 set -u
 rounds=${1:-400}
 pages=${2:-1024}
+shift 2 2>/dev/null || shift $#
 [ -d /sys/kernel/tracing/events/zap ] || { echo "no events/zap: kernel not patched?" >&2; exit 3; }
 inst=/sys/kernel/tracing/instances/zapd
-time -p -o zapd.time zapd live --db /tmp/bench.db --buffer-kb 4096 > live.log 2>&1 &
+# shellcheck disable=SC2068
+time -p -o zapd.time zapd live --db /tmp/bench.db --buffer-kb 4096 $@ > live.log 2>&1 &
 i=0
 while [ "$(cat $inst/events/zap/zap_present_ptes_done/enable 2>/dev/null)" != 1 ]; do
 	i=$((i + 1)); [ $i -lt 100 ] || { cat live.log; exit 1; }

@@ -1,6 +1,8 @@
 # munmap-bench: kernel cost of the zap tracepoints (vm/bench-kernel.sh).
 # args: EVENTS MB REPS [MODES]
-#   EVENTS  off | startdone | stages | lock   (cumulative: lock = all six)
+#   EVENTS  off | startdone | stages | lock | why   (cumulative: lock = all
+#           six; why = lock + the stacktrace trigger on zap_pte_lock that
+#           zapd names callers with, docs/events.md)
 #   MB      region size in MiB (workloads/munmap-bench.c --mb)
 #   REPS    timed munmap() calls per mode
 #   MODES   comma list of 4k,mthp (default 4k,mthp)
@@ -22,7 +24,7 @@ case $events in
 off) ;;
 startdone) evlist="zap_present_ptes_start zap_present_ptes_done" ;;
 stages) evlist="zap_present_ptes_start zap_present_ptes_done zap_present_folio_stage" ;;
-lock) evlist="zap_present_ptes_start zap_present_ptes_done zap_present_folio_stage zap_pte_lock zap_pte_locked zap_pte_unlock" ;;
+lock|why) evlist="zap_present_ptes_start zap_present_ptes_done zap_present_folio_stage zap_pte_lock zap_pte_locked zap_pte_unlock" ;;
 *) echo "unknown EVENTS '$events'" >&2; exit 2 ;;
 esac
 if [ -n "$evlist" ]; then
@@ -31,6 +33,7 @@ if [ -n "$evlist" ]; then
 	echo 1 > $T/options/overwrite   # ring may overwrite: we measure emitting, not keeping
 	echo 16384 > $T/buffer_size_kb
 	for e in $evlist; do echo 1 > $T/events/zap/$e/enable; done
+	[ "$events" != why ] || echo stacktrace > $T/events/zap/zap_pte_lock/trigger
 	echo 1 > $T/tracing_on
 fi
 echo "events=$events evlist=$evlist" > bench.events
