@@ -8,8 +8,8 @@ ZAPD_PKG_LIBS	 = $(shell pkg-config --libs $(ZAPD_PKGS))
 ZAPD_CFLAGS	 = $(CFLAGS) -Idaemon/src $(ZAPD_PKG_CFLAGS)
 
 ZAPD_SRCS	:= zapd.c cli.c usage.c log.c libmsg.c engine.c decode.c \
-		   comm.c run.c writer.c store.c store-db.c store-rows.c \
-		   tracedat.c import.c query.c live.c live-opts.c \
+		   comm.c run.c hist.c tally.c writer.c store.c store-db.c \
+		   store-rows.c tracedat.c import.c query.c live.c live-opts.c \
 		   live-instance.c live-reader.c watchdog.c
 ZAPD_OBJS	:= $(addprefix $(BUILD)/daemon/,$(ZAPD_SRCS:.c=.o)) \
 		   $(BUILD)/daemon/embed.o

@@ -352,9 +352,8 @@ static int open_cpus(struct live *l)
 	free(s);
 	if (l->subbuf <= 0)
 		l->subbuf = getpagesize();
-	l->page = malloc(l->subbuf);
 	l->cpus = calloc(n, sizeof(*l->cpus));
-	if (!l->page || !l->cpus) {
+	if (!l->cpus) {
 		log_warnx("live: out of memory");
 		return -1;
 	}

@@ -19,6 +19,9 @@
 #include "record.h"
 
 #define DEFAULT_INSTANCE	"zapd"
+/* zapd live's --slower-than unless --all or --slower-than is given: keeps
+ * up with a munmap storm (docs/performance.md) */
+#define LIVE_SLOWER_THAN_NS	(100 * 1000ll)
 #define LIVE_MAX_EVENTS		32	/* -e */
 #define LIVE_MAX_PIDS		64	/* --pid */
 
@@ -44,29 +47,38 @@ struct live_opts {
 	long			buffer_kb;	/* 0: kernel default */
 	long			stall_ms, commit_ms;
 	double			duration;	/* 0: until a signal */
+	struct keep_opts	keep;		/* --slower-than, --all, --window */
 	uid_t			uid;
 	gid_t			gid;
 };
 
-/* struct pend - a decoded record waiting for the merge watermark */
-struct pend {
-	struct zev	ev;
-	bool		shadow;	/* ZEV_LOST that taints but writes no row */
+/*
+ * struct rslot - what a CPU's reader queued for the merge: a sub-buffer
+ * as read from trace_pipe_raw (decoded in place when the merge reaches
+ * it), or a loss
+ */
+struct rslot {
+	void		*page;		/* NULL: a loss at @ts */
+	uint64_t	ts;		/* page: its timestamp (<= its records') */
+	int64_t		count;		/* loss: events lost, -1 unknown */
+	bool		shadow;		/* loss: taints, writes no row */
 };
 
-/* struct lcpu - one CPU's reader */
+/* struct lcpu - one CPU's reader and its place in the merge */
 struct lcpu {
 	int			cpu;
 	int			fd;		/* trace_pipe_raw, O_NONBLOCK */
 	int			stats_fd;	/* per_cpu/cpuN/stats */
 	struct tracefs_cpu	*tcpu;
-	struct kbuffer		*kbuf;
+	struct kbuffer		*kbuf;		/* on the head page */
 	uint64_t		overrun, dropped;	/* stats last seen */
-	uint64_t		last_ts;	/* last record read */
-	struct pend		*q;
+	uint64_t		last_ts;	/* timestamp of the last page read */
+	struct rslot		*q;		/* FIFO: [qhead, qlen) */
 	size_t			qhead, qlen, qcap;
+	void			*rec;		/* head page's next record */
+	uint64_t		rec_ts;
+	int			missed;		/* lost before @rec (marker) */
 };
-
 /* struct live - one zapd live run */
 struct live {
 	struct live_opts	o;
@@ -78,7 +90,8 @@ struct live {
 	int			nh;
 	struct lcpu		*cpus;
 	int			ncpus;
-	void			*page;
+	void			**pool;		/* free sub-buffer pages */
+	int			npool, poolcap;
 	int			subbuf;
 	int			on_fd;		/* tracing_on */
 	int			cmdlines_fd;	/* saved_cmdlines */

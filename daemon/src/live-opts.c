@@ -34,6 +34,9 @@ static const struct option lopts[] = {
 	{ "buffer-kb", required_argument, NULL, 'b' },
 	{ "stall-ms", required_argument, NULL, 's' },
 	{ "commit-ms", required_argument, NULL, 'C' },
+	{ "slower-than", required_argument, NULL, 'T' },
+	{ "all", no_argument, NULL, 'A' },
+	{ "window", required_argument, NULL, 'W' },
 	{ "user", required_argument, NULL, 'u' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -214,6 +217,12 @@ static int opt_tuning(struct live_opts *o, int ch, const char *arg)
 	case 'C':
 		return cli_long("live", "--commit-ms", arg, 10, 3600000,
 				&o->commit_ms) < 0 ? -1 : 1;
+	case 'T':
+	case 'A':
+	case 'W':
+		return cli_keep_opt(&o->keep, "live", ch == 'T' ?
+				    "--slower-than" : ch == 'A' ? "--all" :
+				    "--window", arg) < 0 ? -1 : 1;
 	case 'v':
 		log_init(log_verbose() + 1);
 		return 1;
@@ -263,6 +272,8 @@ int live_parse_opts(struct live_opts *o, int argc, char **argv)
 				argv[optind]);
 		return -1;
 	}
+	if (cli_keep_done(&o->keep, "live", LIVE_SLOWER_THAN_NS) < 0)
+		return -1;
 	if (!o->npairs)
 		o->zap = true;
 	return 0;

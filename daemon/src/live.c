@@ -98,7 +98,11 @@ static int drop_privs(const struct live_opts *o)
 /* begin_run - names, comm cache, run layer, run row, writer thread */
 static int begin_run(struct live *l)
 {
-	struct run_info ri = { .source = "live", .clock = "mono" };
+	struct run_info ri = {
+		.source = "live", .clock = "mono",
+		.slower_than_ns = l->o.keep.slower_than_ns,
+		.window_ns = l->o.keep.window_ns,
+	};
 	struct utsname u;
 	char path[512];
 	int i;
@@ -111,7 +115,8 @@ static int begin_run(struct live *l)
 	store_set_names(l->st, &l->names);
 	l->comm = comm_new_host(l->cmdlines_fd);
 	if (l->comm)
-		l->run = run_new(l->o.pairs, l->o.npairs, l->comm);
+		l->run = run_new(l->o.pairs, l->o.npairs, l->comm,
+				 &l->o.keep);
 	if (!l->run)
 		return -1;
 	run_set_buffer(l->run, l->o.instance);
@@ -371,6 +376,24 @@ static int privsep(struct live *l, int *ret)
 	return l->st ? 0 : -1;
 }
 
+/* say_keep - the one line that says which intervals get a row */
+static void say_keep(const struct keep_opts *k)
+{
+	char d[32], w[32];
+
+	cli_fmt_duration(w, sizeof(w), (int64_t)k->window_ns);
+	if (k->slower_than_ns < 0) {
+		log_notice("live: a row for every interval (--all), "
+			   "histograms in %s windows", w);
+		return;
+	}
+	cli_fmt_duration(d, sizeof(d), k->slower_than_ns);
+	log_notice("live: rows only for intervals >= %s%s (--slower-than; "
+		   "--all for every row); all of them counted in histograms "
+		   "in %s windows (zapd query percentiles)", d,
+		   k->thr ? "" : ", the default", w);
+}
+
 /* trace - begin the run, trace, end it; the exit code */
 static int trace(struct live *l, const sigset_t *unblocked)
 {
@@ -386,6 +409,7 @@ static int trace(struct live *l, const sigset_t *unblocked)
 	log_info("tracing into '%s' (run %lld, instance '%s'%s)", l->o.db,
 		 (long long)l->run_id, l->o.instance,
 		 l->o.user ? ", unprivileged" : "");
+	say_keep(&l->o.keep);
 	r = loop(l, unblocked);
 	if (finish(l, r) == 0 && !r)
 		ret = ZAPD_EXIT_OK;

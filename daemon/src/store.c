@@ -221,8 +221,9 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 		return -1;
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO runs (source, path, hash,"
 			       " size, label, kernel, host, clock, buffers,"
-			       " importer_pid) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-			       " ?7, ?8, ?9, ?10)", -1, &s, NULL) != SQLITE_OK)
+			       " importer_pid, slower_than_ns, window_ns)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+			       " ?10, ?11, ?12)", -1, &s, NULL) != SQLITE_OK)
 		goto out;
 	st_bind_text(s, 1, ri->source);
 	st_bind_text(s, 2, ri->path);
@@ -234,6 +235,10 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 	st_bind_text(s, 8, ri->clock);
 	st_bind_text(s, 9, ri->buffers);
 	sqlite3_bind_int64(s, 10, getpid());
+	if (ri->slower_than_ns >= 0)
+		sqlite3_bind_int64(s, 11, ri->slower_than_ns);
+	if (ri->window_ns)
+		sqlite3_bind_int64(s, 12, (int64_t)ri->window_ns);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		goto out;
 	st->run_id = sqlite3_last_insert_rowid(st->db);
@@ -481,7 +486,7 @@ int st_defer_index(struct store *st, int n)
 		return 0;
 	log_debug("run %lld: building intervals_dur at the end",
 		  (long long)st->run_id);
-	if (st_exec(st, "DROP INDEX IF EXISTS intervals_dur") < 0)
+	if (st_exec(st, DUR_INDEX_DROP) < 0)
 		return -1;
 	st->dur_deferred = true;
 	return 0;

@@ -12,7 +12,7 @@ N=200000
 
 start_workload $N
 "$ZAPD" live --db $DB --instance $INST $PAIR --pid $WL_PID --buffer-kb 8 \
-	> $T/out 2> $T/err &
+	--all > $T/out 2> $T/err &
 zp=$!
 bg_pids="$bg_pids $zp"
 wait_for 10 live_ready $DB
@@ -33,7 +33,7 @@ sleep 0.3
 kill -TERM $zp
 wait $zp
 is $? 0 "SIGTERM: exit 0"
-is "$(cat $T/err)" "" "nothing on stderr"
+quiet_err "--all"
 
 markers=$(q $DB "SELECT count(*) FROM lost WHERE source = 'marker'")
 stats=$(q $DB "SELECT count(*) FROM lost WHERE source = 'stats'")
@@ -64,6 +64,12 @@ cmp_ok "$fin" -le $N "at most N finished intervals"
 is "$(q $DB "SELECT count(*) FROM intervals WHERE finished = 1
 	     AND (dur_ns <= 0 OR pid != $WL_PID)")" 0 \
    "finished intervals are sane"
+is "$(q $DB "SELECT sum(count) FROM histograms")" "$fin" \
+   "the histograms count the finished intervals, nothing else"
+is "$(q $DB "SELECT sum(finished) || ' ' || sum(tainted) || ' ' ||
+	     sum(intervals) FROM task_stats")" \
+   "$fin $tainted $(q $DB "SELECT count(*) FROM intervals")" \
+   "task_stats: the same finished, tainted and closed intervals as the rows"
 is "$(q $DB "SELECT complete, state FROM runs")" "1|done" \
    "run complete (losses are data, not failures)"
 wait_for 2 no_instance
