@@ -6,6 +6,7 @@
  * tables and the field reads. Callers (import.c, live-*.c) decide when
  * an event is classified and what a classification error means to them.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,6 +252,93 @@ static int pair_of(const struct evdec *d, const struct pair_spec *pairs,
 }
 
 /**
+ * dec_fast_field() - can @f be read at its offset in host byte order?
+ * @f: a field of an event of a buffer in host byte order
+ * @out: its offset, size and sign when it can
+ *
+ * Return: true for a plain integer field of 1, 2, 4 or 8 bytes.
+ */
+bool dec_fast_field(const struct tep_format_field *f, struct dec_fast *out)
+{
+	if (!f || (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_STRING |
+			       TEP_FIELD_IS_DYNAMIC | TEP_FIELD_IS_RELATIVE)) ||
+	    (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8) ||
+	    f->offset < 0 || f->offset > 65535 - 8)
+		return false;
+	out->off = (uint16_t)f->offset;
+	out->size = (uint8_t)f->size;
+	out->sign = (f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8;
+	return true;
+}
+
+/* fast_dst - where target @tgt goes in struct zev (dec_fast) */
+static void fast_dst(struct dec_fast *f, int tgt)
+{
+#define DST(m) do {							\
+		f->dst = offsetof(struct zev, m);			\
+		f->dsize = sizeof(((struct zev *)0)->m);		\
+	} while (0)
+	switch (tgt) {
+	case T_MM:	DST(mm); break;
+	case T_ADDR:	DST(addr); break;
+	case T_PFN:	DST(pfn); break;
+	case T_MAXNR:	DST(max_nr); break;
+	case T_NR:	DST(nr); break;
+	case T_PATH:	DST(path); break;
+	case T_STAGE:	DST(stage); break;
+	case T_ORDER:	DST(order); break;
+	case T_END:	DST(end); break;
+	case T_KEY:	DST(key); break;
+	default:
+		f->dsize = 0;
+		f->flag = (uint16_t)(1u << (tgt - T_FLAG));
+		break;
+	}
+#undef DST
+}
+
+/* setup_fast - read @d's pid and fields at their offsets if possible */
+static void setup_fast(struct evdec *d)
+{
+	struct tep_handle *tep = d->ev->tep;
+	int i;
+
+	d->fast = false;
+	if (!tep || tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep) ||
+	    !dec_fast_field(tep_find_common_field(d->ev, "common_pid"),
+			    &d->fpid))
+		return;
+	for (i = 0; i < d->nf; i++) {
+		if (!dec_fast_field(d->field[i], &d->f[i]))
+			return;
+		fast_dst(&d->f[i], d->tgt[i]);
+	}
+	d->fast = true;
+}
+
+/* record_fast - dec_record() of a decoder with a fast layout */
+static void record_fast(const struct evdec *d, const void *data,
+			struct zev *ev)
+{
+	int i;
+
+	ev->pid = (int)dec_fast_read(&d->fpid, data);
+	ev->key = (uint64_t)ev->pid;
+	for (i = 0; i < d->nf; i++) {
+		const struct dec_fast *f = &d->f[i];
+		uint64_t v = dec_fast_read(f, data);
+		uint32_t w = (uint32_t)v;
+
+		if (f->dsize == 8)
+			memcpy((char *)ev + f->dst, &v, 8);
+		else if (f->dsize == 4)
+			memcpy((char *)ev + f->dst, &w, 4);
+		else if (v)
+			ev->flags |= f->flag;
+	}
+}
+
+/**
  * dec_classify() - decide how @d's event is decoded, the same way for
  * both sources: a zap event of docs/events.md; else the start or end of
  * a --pair (pair id = spec index); else an extra event, stored with its
@@ -278,12 +366,14 @@ int dec_classify(struct evdec *d, const struct pair_spec *pairs, int npairs,
 		return DEC_NONE;
 	if (!strcmp(d->ev->system, "zap") && (z = dec_find_zap(d->ev->name))) {
 		dec_setup_zap(d, z, missing, arg);
+		setup_fast(d);
 		return DEC_ZAP;
 	}
 	i = pair_of(d, pairs, npairs, &end);
 	if (i >= 0) {
 		if (dec_setup_pair(d, end, i, pairs[i].key_field) < 0)
 			return -1;
+		setup_fast(d);
 		return DEC_PAIR;
 	}
 	dec_setup_args(d);
@@ -332,9 +422,13 @@ void dec_record(const struct evdec *d, struct tep_handle *tep,
 	ev->kind = d->kind;
 	ev->cpu = cpu;
 	ev->ts_ns = rec->ts;
+	ev->pair = d->pair;
+	if (d->fast) {
+		record_fast(d, rec->data, ev);
+		return;
+	}
 	ev->pid = tep_data_pid(tep, (struct tep_record *)rec);
 	ev->key = (uint64_t)ev->pid;
-	ev->pair = d->pair;
 	for (i = 0; i < d->nf; i++) {
 		uint64_t v = dec_read_field(d->field[i], rec->data);
 

@@ -12,8 +12,10 @@
  * extra events (dec_classify), and the per-record decode.
  *
  * Invariants:
- *  - binary only: per record tep_data_pid() and one
- *    tep_read_number_field() per field; nothing is formatted to text;
+ *  - binary only: nothing is formatted to text. A buffer in host byte
+ *    order whose fields are plain integers is read at the offsets of its
+ *    format (struct dec_fast, set up once per event); otherwise per record
+ *    tep_data_pid() and one tep_read_number_field() per field;
  *  - signed fields narrower than 64 bits are sign-extended;
  *  - a field a zap event lacks reads as 0 (the caller decides whether
  *    that is an error);
@@ -26,6 +28,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <event-parse.h>
 
@@ -56,6 +59,21 @@ extern const struct dec_zap dec_zaps[];
 extern const int dec_nzaps;
 
 /*
+ * struct dec_fast - where a field is in a record (host byte order), and
+ * for a zap/pair field where it goes: @dst bytes into struct zev, @dsize
+ * bytes wide, or the bit @flag of zev.flags. A table, not a switch: the
+ * hot path is a loop of loads and stores (docs/performance.md: jump
+ * tables are what TCG guests pay most for).
+ */
+struct dec_fast {
+	uint16_t	off;
+	uint8_t		size;		/* 1, 2, 4 or 8 */
+	bool		sign;
+	uint8_t		dst, dsize;	/* dsize 0: @flag */
+	uint16_t	flag;
+};
+
+/*
  * struct evdec - how to decode one event (one per event id and buffer),
  * and how many records of it each CPU had since the counts were stored.
  * kind < 0: the event is not paired: counted, and (name) stored as an
@@ -68,6 +86,8 @@ struct evdec {
 	int			nf;
 	struct tep_format_field	*field[DEC_MAX_FIELDS];
 	int			tgt[DEC_MAX_FIELDS];
+	bool			fast;	/* read at fpid, f[] (dec_fast) */
+	struct dec_fast		fpid, f[DEC_MAX_FIELDS];
 	int			nargs;	/* extra event: numeric fields kept */
 	struct tep_format_field	*arg[DEC_MAX_ARGS];
 	char			*name;	/* extra event: "sys:event", or NULL */
@@ -90,6 +110,30 @@ enum dec_class {
 	DEC_EXTRA,	/* anything else: stored as an extra event */
 };
 
+/* dec_fast_read - a field of @data at @f, sign-extended if signed */
+static inline uint64_t dec_fast_read(const struct dec_fast *f,
+				     const void *data)
+{
+	const unsigned char *p = (const unsigned char *)data + f->off;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	if (f->size == 8) {
+		memcpy(&u64, p, 8);
+		return u64;
+	}
+	if (f->size == 4) {
+		memcpy(&u32, p, 4);
+		return f->sign ? (uint64_t)(int64_t)(int32_t)u32 : u32;
+	}
+	if (f->size == 2) {
+		memcpy(&u16, p, 2);
+		return f->sign ? (uint64_t)(int64_t)(int16_t)u16 : u16;
+	}
+	return f->sign ? (uint64_t)(int64_t)(int8_t)*p : *p;
+}
+
 /* dectab_get - the decoder of @id, NULL if none yet */
 static inline struct evdec *dectab_get(const struct dectab *t, int id)
 {
@@ -111,6 +155,7 @@ void dec_event(const struct evdec *d, struct tep_handle *tep,
 	       const struct tep_record *rec, int cpu, const char *name,
 	       struct ext_event *e);
 uint64_t dec_read_field(const struct tep_format_field *f, const void *data);
+bool dec_fast_field(const struct tep_format_field *f, struct dec_fast *out);
 void dec_load_names(struct tep_event *done, struct tep_event *stage,
 		    struct zap_names *names);
 

@@ -29,6 +29,7 @@ struct series {
 	int		path;
 	enum hist_metric metric;
 	uint64_t	win;		/* window of the dirty buckets */
+	uint64_t	win_end;	/* win + window: no division inside */
 	uint64_t	dirty;		/* bit b: bucket b has values */
 	struct hbucket	b[HIST_BUCKETS];
 };
@@ -70,12 +71,13 @@ static struct series *find(struct hist *h, const char *kind, int path,
 	struct series *s;
 	int i;
 
+	s = h->n ? &h->s[h->last] : NULL;	/* a storm: the same one */
+	if (s && s->kind == kind && s->path == path && s->metric == metric)
+		return s;
 	for (i = 0; i < h->n; i++) {
-		int j = (h->last + i) % h->n;
-
-		s = &h->s[j];
+		s = &h->s[i];
 		if (s->kind == kind && s->path == path && s->metric == metric) {
-			h->last = j;
+			h->last = i;
 			return s;
 		}
 	}
@@ -137,7 +139,6 @@ static int emit(struct hist *h, struct series *s)
 int hist_add(struct hist *h, const char *kind, int path,
 	     enum hist_metric metric, uint64_t end_ns, uint64_t dur_ns)
 {
-	uint64_t win = end_ns - end_ns % h->window;
 	struct series *s = find(h, kind, path, metric);
 	struct hbucket *hb;
 	int b, ret = 0;
@@ -146,9 +147,12 @@ int hist_add(struct hist *h, const char *kind, int path,
 		log_warnx("out of memory");
 		return -1;
 	}
-	if (s->dirty && s->win != win)
-		ret = emit(h, s);
-	s->win = win;
+	if (end_ns < s->win || end_ns >= s->win_end || !s->win_end) {
+		if (s->dirty)
+			ret = emit(h, s);
+		s->win = end_ns - end_ns % h->window;
+		s->win_end = s->win + h->window;
+	}
 	b = hist_bucket(dur_ns);
 	hb = &s->b[b];
 	if (!hb->count || dur_ns < hb->min)

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "decode.h"
 #include "record.h"
+#include "subbuf.h"
 
 #define DEFAULT_INSTANCE	"zapd"
 /* zapd live's --slower-than unless --all or --slower-than is given: keeps
@@ -27,7 +28,6 @@
 
 struct tracefs_instance;
 struct tracefs_cpu;
-struct kbuffer;
 struct tep_handle;
 struct store;
 struct writer;
@@ -59,6 +59,7 @@ struct live_opts {
  */
 struct rslot {
 	void		*page;		/* NULL: a loss at @ts */
+	uint32_t	len;		/* page: bytes read */
 	uint64_t	ts;		/* page: its timestamp (<= its records') */
 	int64_t		count;		/* loss: events lost, -1 unknown */
 	bool		shadow;		/* loss: taints, writes no row */
@@ -70,14 +71,14 @@ struct lcpu {
 	int			fd;		/* trace_pipe_raw, O_NONBLOCK */
 	int			stats_fd;	/* per_cpu/cpuN/stats */
 	struct tracefs_cpu	*tcpu;
-	struct kbuffer		*kbuf;		/* on the head page */
+	struct subbuf		sb;		/* on the head page */
 	uint64_t		overrun, dropped;	/* stats last seen */
 	uint64_t		last_ts;	/* timestamp of the last page read */
 	struct rslot		*q;		/* FIFO: [qhead, qlen) */
 	size_t			qhead, qlen, qcap;
-	void			*rec;		/* head page's next record */
+	const void		*rec;		/* head page's next record */
 	uint64_t		rec_ts;
-	int			missed;		/* lost before @rec (marker) */
+	int64_t			missed;		/* lost before @rec (marker) */
 };
 /* struct live - one zapd live run */
 struct live {
@@ -93,6 +94,9 @@ struct live {
 	void			**pool;		/* free sub-buffer pages */
 	int			npool, poolcap;
 	int			subbuf;
+	int			long_size;	/* the kernel's (subbuf.h) */
+	bool			type_fast;	/* common_type at ftype */
+	struct dec_fast		ftype;
 	int			on_fd;		/* tracing_on */
 	int			cmdlines_fd;	/* saved_cmdlines */
 	struct store		*st;

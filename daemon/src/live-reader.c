@@ -9,7 +9,7 @@
  * loss accounting (sub-buffer markers and the per-CPU stats files).
  *
  * A sub-buffer is read into a page of the pool and queued as it is; the
- * merge walks the head page of every CPU with kbuffer and decodes each
+ * merge walks the head page of every CPU (subbuf.h) and decodes each
  * record straight from the page into a struct zev on the stack: no copy
  * and no allocation per event (a page goes back to the pool when its
  * last record is fed; the pool only grows to the most pages held at
@@ -38,7 +38,6 @@
 #include <unistd.h>
 
 #include <event-parse.h>
-#include <kbuffer.h>
 #include <tracefs.h>
 
 #include "live-int.h"
@@ -157,7 +156,8 @@ static int read_cpu(struct live *l, struct lcpu *c, int max)
 			goto nomem;
 		}
 		p->page = page;
-		p->ts = kbuffer_subbuf_timestamp(c->kbuf, page);
+		p->len = (uint32_t)r;
+		memcpy(&p->ts, page, sizeof(p->ts));	/* subbuf.h */
 		if (p->ts > c->last_ts)
 			c->last_ts = p->ts;
 	}
@@ -250,20 +250,27 @@ static int feed_lost(struct live *l, int cpu, uint64_t ts, int64_t count,
 
 /* record - decode one record of @c in place and feed it: paired ones to
  * the engine, extra ones stored as they are */
-static int record(struct live *l, struct lcpu *c, void *data, uint64_t ts)
+static int record(struct live *l, struct lcpu *c, const void *data,
+		  uint64_t ts)
 {
-	struct tep_record rec = { .ts = ts, .cpu = c->cpu, .data = data };
+	struct tep_record rec = {
+		.ts = ts, .cpu = c->cpu, .data = (void *)data,
+	};
 	struct ext_event e;
 	struct evdec *d;
 	struct zev ev;
 
 	run_record(l->run, ts);
-	d = dectab_get(&l->dec, tep_data_type(l->tep, &rec));
+	d = dectab_get(&l->dec, l->type_fast ?
+		       (int)dec_fast_read(&l->ftype, data) :
+		       tep_data_type(l->tep, &rec));
 	if (!d) {
 		run_counts(l->run)->other_events++;	/* a trace_marker */
 		return 0;
 	}
-	if (dec_count(d, c->cpu) < 0)
+	if (c->cpu < d->ncount)
+		d->count[c->cpu]++;
+	else if (dec_count(d, c->cpu) < 0)
 		return -1;
 	if (d->kind >= 0) {
 		dec_record(d, l->tep, &rec, c->cpu, &ev);
@@ -277,11 +284,10 @@ static int record(struct live *l, struct lcpu *c, void *data, uint64_t ts)
 
 /*
  * head - the time of @c's next item (TS_NONE: nothing queued), loading
- * the head page into its kbuffer if needed; -1 on an unreadable page
+ * the head page into its cursor if needed; -1 on an unreadable page
  */
 static int head(struct live *l, struct lcpu *c, uint64_t *ts)
 {
-	unsigned long long t;
 	struct rslot *p;
 
 	while (!c->rec) {
@@ -294,14 +300,13 @@ static int head(struct live *l, struct lcpu *c, uint64_t *ts)
 			*ts = p->ts;
 			return 0;
 		}
-		if (kbuffer_load_subbuffer(c->kbuf, p->page) < 0) {
+		if (sb_load(&c->sb, p->page, p->len, l->long_size) < 0) {
 			log_warnx("live: CPU %d: unreadable sub-buffer",
 				  c->cpu);
 			return -1;
 		}
-		c->missed = kbuffer_missed_events(c->kbuf);
-		c->rec = kbuffer_read_event(c->kbuf, &t);
-		c->rec_ts = t;
+		c->missed = c->sb.missed;
+		c->rec = sb_next(&c->sb, &c->rec_ts);
 		if (c->rec)
 			break;
 		/* no record: the marker alone becomes a loss slot */
@@ -309,7 +314,7 @@ static int head(struct live *l, struct lcpu *c, uint64_t *ts)
 			return -1;
 		p->page = NULL;
 		if (c->missed) {
-			p->count = c->missed > 0 ? c->missed : -1;
+			p->count = c->missed;
 			p->shadow = false;
 		} else if (pop(l, c) < 0) {
 			return -1;
@@ -322,9 +327,7 @@ static int head(struct live *l, struct lcpu *c, uint64_t *ts)
 /* step - feed @c's next item (head() found one) */
 static int step(struct live *l, struct lcpu *c)
 {
-	unsigned long long t;
 	struct rslot *p;
-	void *data;
 
 	if (!c->rec) {
 		p = &c->q[c->qhead];
@@ -333,16 +336,13 @@ static int step(struct live *l, struct lcpu *c)
 		return pop(l, c);
 	}
 	if (c->missed) {
-		if (feed_lost(l, c->cpu, c->rec_ts,
-			      c->missed > 0 ? c->missed : -1, false) < 0)
+		if (feed_lost(l, c->cpu, c->rec_ts, c->missed, false) < 0)
 			return -1;
 		c->missed = 0;
 	}
-	data = c->rec;
-	if (record(l, c, data, c->rec_ts) < 0)
+	if (record(l, c, c->rec, c->rec_ts) < 0)
 		return -1;
-	c->rec = kbuffer_next_event(c->kbuf, &t);
-	c->rec_ts = t;
+	c->rec = sb_next(&c->sb, &c->rec_ts);
 	return c->rec ? 0 : pop(l, c);
 }
 
@@ -429,7 +429,6 @@ void live_reader_free(struct live *l)
 	for (i = 0; l->cpus && i < l->ncpus; i++) {
 		struct lcpu *c = &l->cpus[i];
 
-		kbuffer_free(c->kbuf);
 		for (j = c->qhead; j < c->qlen; j++)
 			free(c->q[j].page);
 		free(c->q);

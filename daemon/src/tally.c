@@ -29,7 +29,8 @@ struct tally {
 	tally_emit_fn	emit;
 	void		*arg;
 	struct table	tasks, cpus;
-	size_t		last_task;	/* slot of the last task: a storm */
+	size_t		last_task;	/* slots of the last task and CPU */
+	size_t		last_cpu;
 };
 
 /**
@@ -133,6 +134,22 @@ static struct tally_row *task(struct tally *t, const struct zap_interval *iv,
 	return e;
 }
 
+/* cpu - the entry of @iv's start CPU (the last one first) */
+static struct tally_row *cpu(struct tally *t, const struct zap_interval *iv)
+{
+	struct tally_row *e;
+
+	if (t->last_cpu < t->cpus.cap) {
+		e = &t->cpus.e[t->last_cpu];
+		if (e->kind && same(e, iv->kind, -1, iv->cpu, NULL))
+			return e;
+	}
+	e = get(&t->cpus, iv->kind, -1, iv->cpu, NULL);
+	if (e)
+		t->last_cpu = (size_t)(e - t->cpus.e);
+	return e;
+}
+
 /* emit_table - every entry of @tb as a row; @tb empty afterwards */
 static int emit_table(struct tally *t, struct table *tb)
 {
@@ -171,7 +188,7 @@ int tally_interval(struct tally *t, const struct zap_interval *iv,
 		return -1;
 	e = task(t, iv, comm);
 	if (e && iv->finished)
-		c = get(&t->cpus, iv->kind, -1, iv->cpu, NULL);
+		c = cpu(t, iv);
 	if (!e || (iv->finished && !c)) {
 		log_warnx("out of memory");
 		return -1;
