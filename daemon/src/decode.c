@@ -297,6 +297,27 @@ static void fast_dst(struct dec_fast *f, int tgt)
 #undef DST
 }
 
+/*
+ * std_layout - DEC_STD_START/DONE if @d is a zap start/done event with
+ * every field of dec_zaps[] present, in order, of the documented size
+ */
+static int std_layout(const struct evdec *d)
+{
+	static const uint8_t start[] = { 8, 8, 8, 4, 1, 1, 1 };
+	static const uint8_t done[] = { 8, 8, 4, 1, 1, 1 };
+	const uint8_t *want = d->kind == ZEV_START ? start : done;
+	int i, n = d->kind == ZEV_START ? 7 : 6;
+
+	if ((d->kind != ZEV_START && d->kind != ZEV_DONE) || d->nf != n)
+		return DEC_STD_NONE;
+	for (i = 0; i < n; i++) {
+		if (d->f[i].size != want[i] ||
+		    d->tgt[i] != dec_find_zap(d->ev->name)->f[i].tgt)
+			return DEC_STD_NONE;
+	}
+	return d->kind == ZEV_START ? DEC_STD_START : DEC_STD_DONE;
+}
+
 /* setup_fast - read @d's pid and fields at their offsets if possible */
 static void setup_fast(struct evdec *d)
 {
@@ -314,28 +335,7 @@ static void setup_fast(struct evdec *d)
 		fast_dst(&d->f[i], d->tgt[i]);
 	}
 	d->fast = true;
-}
-
-/* record_fast - dec_record() of a decoder with a fast layout */
-static void record_fast(const struct evdec *d, const void *data,
-			struct zev *ev)
-{
-	int i;
-
-	ev->pid = (int)dec_fast_read(&d->fpid, data);
-	ev->key = (uint64_t)ev->pid;
-	for (i = 0; i < d->nf; i++) {
-		const struct dec_fast *f = &d->f[i];
-		uint64_t v = dec_fast_read(f, data);
-		uint32_t w = (uint32_t)v;
-
-		if (f->dsize == 8)
-			memcpy((char *)ev + f->dst, &v, 8);
-		else if (f->dsize == 4)
-			memcpy((char *)ev + f->dst, &w, 4);
-		else if (v)
-			ev->flags |= f->flag;
-	}
+	d->std = std_layout(d);
 }
 
 /**
@@ -418,15 +418,15 @@ void dec_record(const struct evdec *d, struct tep_handle *tep,
 {
 	int i;
 
+	if (d->fast) {
+		dec_record_fast(d, rec->data, rec->ts, cpu, ev);
+		return;
+	}
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = d->kind;
 	ev->cpu = cpu;
 	ev->ts_ns = rec->ts;
 	ev->pair = d->pair;
-	if (d->fast) {
-		record_fast(d, rec->data, ev);
-		return;
-	}
 	ev->pid = tep_data_pid(tep, (struct tep_record *)rec);
 	ev->key = (uint64_t)ev->pid;
 	for (i = 0; i < d->nf; i++) {

@@ -12,6 +12,7 @@
  * Invariants: see engine.h. In addition: an item is on exactly one hash
  * chain and one CPU list while open, on the free list after it is closed.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,11 @@ struct item {
 		struct zap_range	r;
 	};
 };
+
+/* open_item() zeroes an item up to the stages: a range must fit there */
+_Static_assert(sizeof(struct zap_range) <= offsetof(struct zap_interval,
+						     stages),
+	       "struct zap_range outgrew the head of struct zap_interval");
 
 /* struct cpu_list - circular list head of items last seen on a CPU */
 struct cpu_list {
@@ -193,7 +199,8 @@ static struct item *open_item(struct engine *e, int class, uint64_t key,
 		if (!it)
 			return NULL;
 	}
-	memset(it, 0, sizeof(*it));
+	/* zap_interval's stages are written as they are added (nstages) */
+	memset(it, 0, offsetof(struct item, iv.stages));
 	it->class = class;
 	it->key = key;
 	it->last_cpu = cpu;
@@ -552,12 +559,15 @@ int engine_feed(struct engine *e, const struct zev *ev)
 	switch (ev->kind) {
 	case ZEV_START:
 	case ZEV_DONE:
-		k = *ev;
-		k.key = (uint64_t)ev->pid;
+		if (ev->key != (uint64_t)ev->pid) {	/* zap: keyed by pid */
+			k = *ev;
+			k.key = (uint64_t)ev->pid;
+			ev = &k;
+		}
 		if (ev->kind == ZEV_START)
-			iv_start(e, &k, CL_ZAP);
+			iv_start(e, ev, CL_ZAP);
 		else
-			iv_done(e, &k, CL_ZAP);
+			iv_done(e, ev, CL_ZAP);
 		break;
 	case ZEV_STAGE:
 		iv_stage(e, ev);

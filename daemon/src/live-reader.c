@@ -260,7 +260,7 @@ static int record(struct live *l, struct lcpu *c, const void *data,
 	struct evdec *d;
 	struct zev ev;
 
-	run_record(l->run, ts);
+	run_count_record(run_counts(l->run), ts);
 	d = dectab_get(&l->dec, l->type_fast ?
 		       (int)dec_fast_read(&l->ftype, data) :
 		       tep_data_type(l->tep, &rec));
@@ -273,7 +273,10 @@ static int record(struct live *l, struct lcpu *c, const void *data,
 	else if (dec_count(d, c->cpu) < 0)
 		return -1;
 	if (d->kind >= 0) {
-		dec_record(d, l->tep, &rec, c->cpu, &ev);
+		if (d->fast)
+			dec_record_fast(d, data, ts, c->cpu, &ev);
+		else
+			dec_record(d, l->tep, &rec, c->cpu, &ev);
 		return run_feed(l->run, &ev);
 	}
 	if (!d->name)
@@ -324,8 +327,9 @@ static int head(struct live *l, struct lcpu *c, uint64_t *ts)
 	return 0;
 }
 
-/* step - feed @c's next item (head() found one) */
-static int step(struct live *l, struct lcpu *c)
+/* step - feed @c's next item (head() found one) and, if it is a record,
+ * the records after it on its page up to @limit */
+static int step(struct live *l, struct lcpu *c, uint64_t limit)
 {
 	struct rslot *p;
 
@@ -340,9 +344,11 @@ static int step(struct live *l, struct lcpu *c)
 			return -1;
 		c->missed = 0;
 	}
-	if (record(l, c, c->rec, c->rec_ts) < 0)
-		return -1;
-	c->rec = sb_next(&c->sb, &c->rec_ts);
+	do {
+		if (record(l, c, c->rec, c->rec_ts) < 0)
+			return -1;
+		c->rec = sb_next(&c->sb, &c->rec_ts);
+	} while (c->rec && c->rec_ts <= limit);
 	return c->rec ? 0 : pop(l, c);
 }
 
@@ -379,7 +385,7 @@ static int feed_until(struct live *l, uint64_t w)
 		if (!best)
 			return 0;
 		do {
-			if (step(l, best) < 0 || head(l, best, &t) < 0)
+			if (step(l, best, limit) < 0 || head(l, best, &t) < 0)
 				return -1;
 		} while (t != TS_NONE && t <= limit);
 	}

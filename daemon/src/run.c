@@ -215,10 +215,7 @@ void run_set_buffer(struct run *r, const char *buffer)
  */
 void run_record(struct run *r, uint64_t ts_ns)
 {
-	if (!r->c.events)
-		r->c.first_ts = ts_ns;
-	r->c.events++;
-	r->c.last_ts = ts_ns;
+	run_count_record(&r->c, ts_ns);
 }
 
 /**
