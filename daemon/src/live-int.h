@@ -32,6 +32,7 @@ struct tep_handle;
 struct store;
 struct writer;
 struct run;
+struct run_counts;
 struct comm;
 
 /* struct live_opts - the command line of zapd live */
@@ -103,6 +104,7 @@ struct live {
 	struct writer		*w;
 	struct comm		*comm;
 	struct run		*run;
+	struct run_counts	*counts;	/* run_counts(run), per record */
 	struct zap_names	names;
 	bool			commit_now;	/* a stall row was written */
 	int64_t			run_id;

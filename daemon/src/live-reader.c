@@ -260,12 +260,12 @@ static int record(struct live *l, struct lcpu *c, const void *data,
 	struct evdec *d;
 	struct zev ev;
 
-	run_count_record(run_counts(l->run), ts);
+	run_count_record(l->counts, ts);
 	d = dectab_get(&l->dec, l->type_fast ?
 		       (int)dec_fast_read(&l->ftype, data) :
 		       tep_data_type(l->tep, &rec));
 	if (!d) {
-		run_counts(l->run)->other_events++;	/* a trace_marker */
+		l->counts->other_events++;	/* a trace_marker */
 		return 0;
 	}
 	if (c->cpu < d->ncount)

@@ -119,6 +119,7 @@ static int begin_run(struct live *l)
 				 &l->o.keep);
 	if (!l->run)
 		return -1;
+	l->counts = run_counts(l->run);
 	run_set_buffer(l->run, l->o.instance);
 	uname(&u);
 	snprintf(path, sizeof(path), "%s/instances/%s", tracefs_tracing_dir(),

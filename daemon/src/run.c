@@ -37,8 +37,20 @@ struct run {
 	int64_t			slower_than;	/* < 0: every row */
 	struct hist		*hist;
 	struct tally		*tally;
+	int			last_pid;	/* comm of the last task named */
+	const char		*last_comm;
 	struct run_counts	c;
 };
+
+/* name - comm_get(), the last task first (a storm is one task) */
+static const char *name(struct run *r, int pid)
+{
+	if (pid != r->last_pid || pid < 0) {
+		r->last_comm = comm_get(r->comm, pid);
+		r->last_pid = pid;
+	}
+	return r->last_comm;
+}
 
 /*
  * keep_row - does a closed item get a row? Unfinished ones (restart,
@@ -61,7 +73,7 @@ static int out_interval(void *arg, const struct zap_interval *iv)
 {
 	struct run *r = arg;
 	uint64_t dur = iv->end_ns - iv->start_ns;
-	const char *comm = comm_get(r->comm, iv->pid);
+	const char *comm = name(r, iv->pid);
 
 	if ((iv->finished && hist_add(r->hist, iv->kind,
 				      iv->pair < 0 ? iv->path : -1, HIST_DUR,
@@ -109,7 +121,7 @@ static int out_range(void *arg, const struct zap_range *rg)
 		r->c.ranges_below++;
 		return 0;
 	}
-	return writer_range(r->w, rg, comm_get(r->comm, rg->pid));
+	return writer_range(r->w, rg, name(r, rg->pid));
 }
 
 static int out_lost(void *arg, int cpu, uint64_t ts, int64_t count)
@@ -126,7 +138,7 @@ static int out_orphan(void *arg, const struct zap_orphan *o)
 {
 	struct run *r = arg;
 
-	return r->w ? writer_orphan(r->w, o, comm_get(r->comm, o->pid)) : 0;
+	return r->w ? writer_orphan(r->w, o, name(r, o->pid)) : 0;
 }
 
 static const struct engine_ops run_ops = {
@@ -172,6 +184,7 @@ struct run *run_new(const struct pair_spec *pairs, int npairs,
 		goto nomem;
 	r->comm = comm;
 	r->buffer = "";
+	r->last_pid = -1;
 	r->slower_than = keep->slower_than_ns;
 	r->hist = hist_new(keep->window_ns, out_hist, r);
 	r->tally = tally_new(out_tally, r);
@@ -303,7 +316,7 @@ int run_stall(struct run *r, const struct zap_interval *iv)
 	r->c.stalls++;
 	if (!r->w)
 		return 0;
-	return writer_interval_open(r->w, iv, comm_get(r->comm, iv->pid));
+	return writer_interval_open(r->w, iv, name(r, iv->pid));
 }
 
 /**
@@ -439,7 +452,7 @@ struct engine *run_engine(struct run *r)
  */
 const char *run_comm(struct run *r, int pid)
 {
-	return comm_get(r->comm, pid);
+	return name(r, pid);
 }
 
 /**
