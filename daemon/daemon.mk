@@ -58,3 +58,12 @@ BENCH_DAT	?= $(ZAPD_CACHE)/bench/zap-5m.dat
 bench: bench-import
 bench-import: zapd
 	daemon/bench/import-bench.sh $(BUILD)/zapd $(BENCH_DAT)
+
+# make bench-query [BENCH_QUERY_DB=big.db]: every canned query on a
+# database of both bench traces (13M intervals, built on first use)
+BENCH_QUERY_DB	?= $(ZAPD_CACHE)/bench-query/bench.db
+BENCH_QUERY_DATS ?= $(ZAPD_CACHE)/bench/zap-5m.dat $(ZAPD_CACHE)/bench/zap-21m.dat
+.PHONY: bench-query
+bench-query: zapd
+	@mkdir -p $(dir $(BENCH_QUERY_DB))
+	daemon/bench/query-bench.sh $(BUILD)/zapd $(BENCH_QUERY_DB) $(BENCH_QUERY_DATS)
