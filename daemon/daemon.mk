@@ -63,6 +63,13 @@ bench-import: zapd
 # database of both bench traces (13M intervals, built on first use)
 BENCH_QUERY_DB	?= $(ZAPD_CACHE)/bench-query/bench.db
 BENCH_QUERY_DATS ?= $(ZAPD_CACHE)/bench/zap-5m.dat $(ZAPD_CACHE)/bench/zap-21m.dat
+# make bench-live-host [BENCH_LIVE_RATES="50000 100000"]: zapd live on
+# this host's stock kernel (--pair munmap) against a paced munmap load
+BENCH_LIVE_RATES ?=
+.PHONY: bench-live-host
+bench-live-host: zapd $(BUILD)/tests/munmap-n
+	daemon/bench/live-host.sh $(BUILD)/zapd $(BUILD)/tests/munmap-n $(BENCH_LIVE_RATES)
+
 .PHONY: bench-query
 bench-query: zapd
 	@mkdir -p $(dir $(BENCH_QUERY_DB))
