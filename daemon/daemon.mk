@@ -70,6 +70,14 @@ BENCH_LIVE_RATES ?=
 bench-live-host: zapd $(BUILD)/tests/munmap-n
 	daemon/bench/live-host.sh $(BUILD)/zapd $(BUILD)/tests/munmap-n $(BENCH_LIVE_RATES)
 
+# make bench-live-soak [SOAK_MINUTES=10 SOAK_RATE=100000]: memory and
+# database size of a long zapd live run under a steady storm
+SOAK_MINUTES	?= 10
+SOAK_RATE	?= 100000
+.PHONY: bench-live-soak
+bench-live-soak: zapd $(BUILD)/tests/munmap-n
+	daemon/bench/live-soak.sh $(BUILD)/zapd $(BUILD)/tests/munmap-n $(SOAK_MINUTES) $(SOAK_RATE)
+
 .PHONY: bench-query
 bench-query: zapd
 	@mkdir -p $(dir $(BENCH_QUERY_DB))

@@ -23,6 +23,9 @@
 /* zapd live's --slower-than unless --all or --slower-than is given: keeps
  * up with a munmap storm (docs/performance.md) */
 #define LIVE_SLOWER_THAN_NS	(100 * 1000ll)
+/* histograms, totals, counters, record counts and stats-file losses are
+ * committed this often (ms), rows every --commit-ms */
+#define LIVE_STATS_MS		5000
 #define LIVE_MAX_EVENTS		32	/* -e */
 #define LIVE_MAX_PIDS		64	/* --pid */
 

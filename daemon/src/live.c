@@ -18,8 +18,9 @@
  *  - nothing is created before the command line is checked; the instance
  *    is removed on every exit path after it was created (with --user by
  *    the root parent, also after a kill -9 of the traced child);
- *  - the database is committed at least every --commit-ms, and at once
- *    after a stall row;
+ *  - the rows are committed at least every --commit-ms, and at once
+ *    after a stall row; the histograms, totals and counters every
+ *    LIVE_STATS_MS (or --commit-ms if longer) and at the end;
  *  - the store is the writer thread's from the run's begin to its end
  *    (writer.h); live.c only queues.
  */
@@ -143,15 +144,22 @@ static int begin_run(struct live *l)
 	return 0;
 }
 
-/* checkpoint - losses, record counts, counters, then a commit */
-static int checkpoint(struct live *l, uint64_t now)
+/*
+ * checkpoint - a commit of the rows written since the last one; with
+ * @full also losses, record counts, histograms, totals and counters
+ * first (every LIVE_STATS_MS and at the end: an idle or fast-only run
+ * writes nothing in between, so its WAL does not churn)
+ */
+static int checkpoint(struct live *l, uint64_t now, bool full)
 {
-	if (live_check_stats(l, now) < 0 ||
-	    run_store_counts(l->run, &l->dec, l->o.instance) < 0)
-		return -1;
-	run_counts(l->run)->library_errors = libmsg_errors();
-	if (run_store_stats(l->run) < 0)
-		return -1;
+	if (full) {
+		if (live_check_stats(l, now) < 0 ||
+		    run_store_counts(l->run, &l->dec, l->o.instance) < 0)
+			return -1;
+		run_counts(l->run)->library_errors = libmsg_errors();
+		if (run_store_stats(l->run) < 0)
+			return -1;
+	}
 	return writer_commit(l->w);
 }
 
@@ -190,12 +198,16 @@ static int loop(struct live *l, const sigset_t *unblocked)
 	uint64_t start = mono_ns(), now, deadline = 0, wait;
 	uint64_t commit_ns = (uint64_t)l->o.commit_ms * NS_PER_MS;
 	uint64_t tick_ns = tick(&l->o), next_commit = start + commit_ns;
+	uint64_t stats_ns = (uint64_t)LIVE_STATS_MS * NS_PER_MS, next_stats;
 	struct pollfd *pfd = poll_fds(l);
 	struct timespec ts;
 	int ret = -1;
 
 	if (!pfd)
 		return -1;
+	if (stats_ns < commit_ns)
+		stats_ns = commit_ns;
+	next_stats = start + stats_ns;
 	if (l->o.duration > 0)
 		deadline = start + (uint64_t)(l->o.duration * 1e9);
 	while (!stop_sig) {
@@ -217,10 +229,14 @@ static int loop(struct live *l, const sigset_t *unblocked)
 			goto out;
 		now = mono_ns();
 		if (now >= next_commit || l->commit_now) {
-			if (checkpoint(l, now) < 0)
+			bool full = now >= next_stats;
+
+			if (checkpoint(l, now, full) < 0)
 				goto out;
 			l->commit_now = false;
 			next_commit = now + commit_ns;
+			if (full)
+				next_stats = now + stats_ns;
 		}
 	}
 	ret = 0;
@@ -287,7 +303,7 @@ static int finish(struct live *l, int ok)
 		ret = run_finish(l->run, stop > c->last_ts ? stop :
 							     c->last_ts);
 	if (!ret)
-		ret = checkpoint(l, stop);
+		ret = checkpoint(l, stop, true);
 	if (writer_stop(l->w) < 0)
 		ret = -1;
 	l->w = NULL;

@@ -58,6 +58,10 @@ wait_for 10 live_ready $DB
 sleep 1
 before=$(q $DB "SELECT count(*) FROM intervals")
 cmp_ok "$before" -gt 0 "kill -9: rows visible to another process before the kill ($before)"
+# the histograms and counters are committed every 5 s (LIVE_STATS_MS)
+hist_rows() { [ "$(q $DB "SELECT count(*) FROM histograms")" -gt 0 ]; }
+wait_for 10 hist_rows
+ok $? "kill -9: histograms committed while tracing"
 kill -9 $zp
 wait $zp 2>/dev/null
 after=$(q $DB "SELECT count(*) FROM intervals")
