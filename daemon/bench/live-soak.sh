@@ -9,6 +9,8 @@
 # file's bytes (reused, bounded by the checkpoints), its interval rows and
 # histogram rows, and the events so far. Prints the samples, RSS growth
 # after the first minute and the database's growth in bytes per minute.
+# SOAK_ARGS: more zapd live options (e.g. --slower-than 1s: no rows, to
+# tell zapd's own memory from SQLite's cache of a growing database).
 # Needs root; skips otherwise.
 set -eu
 zapd=$1 mn=$2
@@ -27,12 +29,12 @@ wl=$!
 until [ -s "$tmp/pid" ]; do sleep 0.01; done
 "$zapd" live --db "$db" --instance zapdsoak$$ --pid "$(cat "$tmp/pid")" \
 	--pair syscalls:sys_enter_munmap,syscalls:sys_exit_munmap \
-	> "$tmp/out" 2> "$tmp/err" &
+	${SOAK_ARGS:-} > "$tmp/out" 2> "$tmp/err" &
 zp=$!
 until [ -s "$db" ] && [ "$(sqlite3 "$db" "SELECT count(*) FROM runs
 	WHERE state = 'importing'" 2>/dev/null)" = 1 ]; do sleep 0.05; done
 touch "$tmp/start"
-echo "bench-live-soak: zapd live --pair munmap (default mode) for $min min, munmap-n at $rate munmaps/s"
+echo "bench-live-soak: zapd live --pair munmap ${SOAK_ARGS:-(default mode)} for $min min, munmap-n at $rate munmaps/s"
 printf '  %6s %9s %12s %12s %10s %10s %12s\n' t_s rss_kb db_bytes wal_bytes rows hist_rows events
 sample() {
 	rss=$(awk '/^VmRSS/ { print $2 }' /proc/$zp/status)

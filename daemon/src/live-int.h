@@ -51,7 +51,7 @@ struct live_opts {
 	long			buffer_kb;	/* 0: kernel default */
 	long			stall_ms, commit_ms;
 	double			duration;	/* 0: until a signal */
-	struct keep_opts	keep;		/* --slower-than, --all, --window */
+	struct keep_opts	keep;		/* --slower-than, --all */
 	uid_t			uid;
 	gid_t			gid;
 };
@@ -64,7 +64,7 @@ struct live_opts {
 struct rslot {
 	void		*page;		/* NULL: a loss at @ts */
 	uint32_t	len;		/* page: bytes read */
-	uint64_t	ts;		/* page: its timestamp (<= its records') */
+	uint64_t	ts;		/* page: timestamp (<= its records') */
 	int64_t		count;		/* loss: events lost, -1 unknown */
 	bool		shadow;		/* loss: taints, writes no row */
 };
@@ -77,7 +77,7 @@ struct lcpu {
 	struct tracefs_cpu	*tcpu;
 	struct subbuf		sb;		/* on the head page */
 	uint64_t		overrun, dropped;	/* stats last seen */
-	uint64_t		last_ts;	/* timestamp of the last page read */
+	uint64_t		last_ts;	/* timestamp of the last page */
 	struct rslot		*q;		/* FIFO: [qhead, qlen) */
 	size_t			qhead, qlen, qcap;
 	const void		*rec;		/* head page's next record */
@@ -107,7 +107,7 @@ struct live {
 	struct writer		*w;
 	struct comm		*comm;
 	struct run		*run;
-	struct run_counts	*counts;	/* run_counts(run), per record */
+	struct run_counts	*counts;	/* run_counts(run) */
 	struct zap_names	names;
 	bool			commit_now;	/* a stall row was written */
 	int64_t			run_id;

@@ -178,7 +178,8 @@ enum hist_metric {
 	HIST_HOLD,		/* a PTE lock range: unlock - locked */
 };
 
-#define HIST_BUCKETS	64	/* log2: bucket b = [2^b, 2^(b+1)) ns, 0 = [0, 2) */
+/* log2 buckets: b = [2^b, 2^(b+1)) ns, 0 = [0, 2) */
+#define HIST_BUCKETS	64
 
 /*
  * struct hist_row - what one log2 bucket of one histogram gained since it

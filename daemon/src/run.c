@@ -37,7 +37,7 @@ struct run {
 	int64_t			slower_than;	/* < 0: every row */
 	struct hist		*hist;
 	struct tally		*tally;
-	int			last_pid;	/* comm of the last task named */
+	int			last_pid;	/* the last task named */
 	const char		*last_comm;
 	struct run_counts	c;
 };

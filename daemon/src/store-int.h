@@ -24,6 +24,8 @@
 #define STORE_ROWS	32
 #define STORE_CACHE	"-65536"	/* KiB: page cache while writing */
 #define STORE_SORT_CACHE "-1024"	/* KiB: CREATE INDEX sorter PMAs */
+#define STORE_LIVE_CACHE "-8192"	/* KiB: a live run appends: its RSS
+					 * stays flat once the cache is full */
 #define IV_COLS		18	/* interval_rows: id + 17 */
 #define SG_COLS		9	/* stages */
 #define EV_COLS		11	/* event_rows */

@@ -250,6 +250,9 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 	st->first_id = st->last_id = 0;
 	st->dur_deferred = false;
 	st->niv = st->nsg = st->nev = 0;
+	if (!st->bulk &&
+	    st_exec(st, "PRAGMA cache_size = " STORE_LIVE_CACHE) < 0)
+		goto out;
 	if (st->bulk) {
 		/* nothing of the run is committed before store_run_end(): a
 		 * crash rolls it back and the run row is reaped, so the
