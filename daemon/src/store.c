@@ -18,7 +18,11 @@
  *    then;
  *  - a non-bulk run (zapd live) commits when store_commit() is called (at
  *    least every --commit-ms) and every STORE_BATCH rows, with
- *    synchronous = NORMAL: a crash loses at most the last transaction;
+ *    synchronous = NORMAL and a smaller page cache (STORE_LIVE_CACHE): a
+ *    crash loses at most the last transaction;
+ *  - histogram and task/CPU rows (store_hist(), store_tally()) are
+ *    upserts that add what a bucket, task or CPU gained: the run layer
+ *    writes each part once, so the committed rows are sums of parts;
  *  - store_run_end() writes the totals and state = 'done' in the last
  *    transaction; a bulk run then checkpoints (TRUNCATE) and leaves the
  *    pragmas as a non-bulk store has them.
@@ -32,8 +36,9 @@
  *
  * Deferred index. A bulk run into an empty interval table, or one that
  * has written DEFER_MIN_ROWS rows and at least as many as the table held,
- * drops intervals_dur inside its transaction: one sort at the end beats
- * a random index insert per row. store_run_end() then commits the rows
+ * drops intervals_dur (and intervals_staged, schema/004) inside its
+ * transaction: one sort at the end beats a random index insert per row.
+ * store_run_end() then commits the rows
  * first (state still 'importing'), lets a second connection checkpoint
  * them while this one builds the index (a small sort cache: PMAs that fit
  * the CPU cache), and flips the state in a last transaction.
