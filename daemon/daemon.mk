@@ -42,7 +42,7 @@ $(BUILD)/tests/engine.t: tests/unit/engine-test.c daemon/src/engine.c \
 
 TESTS		+= $(BUILD)/tests/engine.t tests/import/cli.t \
 		   tests/import/host.t tests/import/fixtures.t \
-		   tests/import/schema.t tests/import/events.t
+		   tests/import/schema.t tests/import/events.t tests/import/hist.t
 CHECK_PREREQS	+= zapd $(BUILD)/tests/engine.t
 
 # zapd live tests: real tracefs on this host (root), see docs/live.md
