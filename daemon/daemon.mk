@@ -9,8 +9,8 @@ ZAPD_CFLAGS	 = $(CFLAGS) -Idaemon/src $(ZAPD_PKG_CFLAGS)
 
 ZAPD_SRCS	:= zapd.c cli.c usage.c log.c libmsg.c engine.c attr.c \
 		   decode.c kstack.c context.c \
-		   comm.c run.c writer.c store.c store-db.c store-rows.c \
-		   store-why.c \
+		   comm.c run.c hist.c tally.c writer.c store.c store-db.c \
+		   store-rows.c store-why.c \
 		   tracedat.c import.c query.c escape.c outfile.c report.c \
 		   report-tab.c report-svg.c report-tl.c report-scan.c export.c \
 		   live.c live-opts.c \
@@ -55,7 +55,8 @@ $(BUILD)/tests/context.t: tests/unit/context-test.c daemon/src/context.c \
 TESTS		+= $(BUILD)/tests/engine.t $(BUILD)/tests/context.t \
 		   tests/import/cli.t \
 		   tests/import/host.t tests/import/fixtures.t \
-		   tests/import/schema.t tests/import/events.t tests/import/why.t
+		   tests/import/schema.t tests/import/events.t tests/import/why.t \
+		   tests/import/hist.t
 CHECK_PREREQS	+= zapd $(BUILD)/tests/engine.t $(BUILD)/tests/context.t
 
 # zapd live tests: real tracefs on this host (root), see docs/live.md
@@ -82,3 +83,27 @@ BENCH_REPORT_DAT ?= $(ZAPD_CACHE)/bench/zap-21m.dat
 .PHONY: bench-report
 bench-report: zapd
 	daemon/bench/report-bench.sh $(BUILD)/zapd $(BENCH_REPORT_DAT) $(BENCH_REPORT_DB)
+
+# make bench-query [BENCH_QUERY_DB=big.db]: every canned query on a
+# database of both bench traces (13M intervals, built on first use)
+BENCH_QUERY_DB	?= $(ZAPD_CACHE)/bench-query/bench.db
+BENCH_QUERY_DATS ?= $(ZAPD_CACHE)/bench/zap-5m.dat $(ZAPD_CACHE)/bench/zap-21m.dat
+# make bench-live-host [BENCH_LIVE_RATES="50000 100000"]: zapd live on
+# this host's stock kernel (--pair munmap) against a paced munmap load
+BENCH_LIVE_RATES ?=
+.PHONY: bench-live-host
+bench-live-host: zapd $(BUILD)/tests/munmap-n
+	daemon/bench/live-host.sh $(BUILD)/zapd $(BUILD)/tests/munmap-n $(BENCH_LIVE_RATES)
+
+# make bench-live-soak [SOAK_MINUTES=10 SOAK_RATE=100000]: memory and
+# database size of a long zapd live run under a steady storm
+SOAK_MINUTES	?= 10
+SOAK_RATE	?= 100000
+.PHONY: bench-live-soak
+bench-live-soak: zapd $(BUILD)/tests/munmap-n
+	daemon/bench/live-soak.sh $(BUILD)/zapd $(BUILD)/tests/munmap-n $(SOAK_MINUTES) $(SOAK_RATE)
+
+.PHONY: bench-query
+bench-query: zapd
+	@mkdir -p $(dir $(BENCH_QUERY_DB))
+	daemon/bench/query-bench.sh $(BUILD)/zapd $(BENCH_QUERY_DB) $(BENCH_QUERY_DATS)

@@ -1,10 +1,14 @@
 -- per-process: zap intervals, PTEs and time per task (comm, pid), busiest first
--- pages = sum(nr) of finished intervals; unfinished/tainted counted apart.
-SELECT comm, pid, count(*) AS intervals, sum(finished) AS finished,
-       sum(CASE WHEN finished THEN nr ELSE 0 END) AS pages,
-       sum(dur_ns) AS total_ns, max(dur_ns) AS max_ns,
-       sum(tainted) AS tainted, sum(finished = 0 AND tainted = 0) AS hung
-FROM intervals
+-- From task_stats (every closed interval, also those below --slower-than
+-- that have no row): pages = sum(nr) of the finished intervals, total_ns
+-- and max_ns over the finished ones; tainted and hung (unfinished, not
+-- tainted) counted apart. :n rows (default 50).
+SELECT nullif(comm, '') AS comm, pid, sum(intervals) AS intervals,
+       sum(finished) AS finished, sum(pages) AS pages,
+       CASE WHEN sum(finished) THEN sum(total_ns) END AS total_ns,
+       CASE WHEN sum(finished) THEN max(max_ns) END AS max_ns,
+       sum(tainted) AS tainted, sum(hung) AS hung
+FROM task_stats
 WHERE kind = 'zap'
 GROUP BY comm, pid
 ORDER BY total_ns DESC

@@ -1,10 +1,13 @@
 -- stages: which step of zap_present_folio_ptes dominates the slowest intervals
 -- Takes the :n slowest finished zap intervals that have stages (default
 -- 100) and splits their time: 'cleared' = start..cleared, 'rmap' =
--- cleared..rmap, 'tlb' = rmap..tlb, 'done' = last stage..done.
+-- cleared..rmap, 'tlb' = rmap..tlb, 'done' = last stage..done. Reads
+-- interval_rows (nstages is f bits 12-15, schema/002) to use the partial
+-- index intervals_staged: only intervals that have stages are in it.
 WITH slow AS (
-	SELECT id, dur_ns, done_ns FROM intervals
-	WHERE dur_ns IS NOT NULL AND nstages > 0 AND kind = 'zap'
+	SELECT id, dur_ns, start_ns + dur_ns AS done_ns FROM interval_rows
+	WHERE dur_ns IS NOT NULL AND (f >> 12 & 15) > 0
+	  AND kind = (SELECT id FROM strings WHERE s = 'zap')
 	ORDER BY dur_ns DESC
 	LIMIT coalesce(:n, 100)
 ), parts AS (

@@ -12,8 +12,9 @@ BENCH_KERNEL_ARGS ?=
 bench-kernel:
 	BUILD=$(BUILD) vm/bench-kernel.sh --out $(BUILD)/bench-kernel $(BENCH_KERNEL_ARGS)
 
-# make bench-live: zapd live in the guest during a 1-thread munmap storm
-# (lost events, zapd CPU / workload CPU); BENCH_LIVE_ARGS="ROUNDS PAGES"
+# make bench-live: zapd live in the guest during a 1-thread munmap storm,
+# default mode and --all (lost events, zapd CPU / storm CPU);
+# BENCH_LIVE_ARGS="ROUNDS PAGES [MODE|--ZAPD-OPTION...]" (e.g. "400 1024 --why")
 BENCH_LIVE_ARGS ?=
 .PHONY: bench-live
 bench-live: zapd vm

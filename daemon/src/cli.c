@@ -106,49 +106,6 @@ int cli_double(const char *cmd, const char *opt, const char *s, double min,
 	return 0;
 }
 
-/* struct unit - a duration suffix and its value in ns */
-static const struct unit {
-	const char	*name;
-	double		ns;
-} units[] = {
-	{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1 },
-};
-
-/**
- * cli_duration() - parse a duration: a number and a unit (ns, us, ms, s)
- * @cmd: subcommand
- * @opt: option name
- * @s: the text, e.g. "100us", "1.5ms", "250" (no unit: ns)
- * @out: set to whole nanoseconds (rounded) on success, >= 0
- *
- * Return: 0, or -1 after one line.
- */
-int cli_duration(const char *cmd, const char *opt, const char *s,
-		 int64_t *out)
-{
-	char *end;
-	double v;
-	size_t i;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v) || v < 0 || !isdigit((unsigned char)*s))
-		goto bad;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].name))
-			continue;
-		v *= units[i].ns;
-		if (v > 1e18)
-			goto bad;
-		*out = llround(v);
-		return 0;
-	}
-bad:
-	cli_usage_error(cmd, "bad %s '%s' (want a duration: a number with "
-			"ns, us, ms or s, e.g. 100us)", opt, s);
-	return -1;
-}
-
 /**
  * cli_nonempty() - refuse an empty argument
  * @cmd: subcommand
@@ -273,4 +230,118 @@ void cli_pair_free(struct pair_spec *ps)
 	free(ps->end_ev);
 	free(ps->key_field);
 	memset(ps, 0, sizeof(*ps));
+}
+
+/* struct unit - a duration suffix and its length in ns */
+static const struct unit {
+	const char	*name;
+	double		ns;
+} units[] = {
+	{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+};
+
+/**
+ * cli_duration() - parse a duration with its unit: "50us", "2ms", "1.5s",
+ * "0ns" (ns, us, ms, s; no unit is an error: a bare number is ambiguous)
+ * @cmd: subcommand
+ * @opt: option name
+ * @s: the text
+ * @ns: set on success (rounded to whole ns, 0 .. 1 day)
+ *
+ * Return: 0, or -1 after one line.
+ */
+int cli_duration(const char *cmd, const char *opt, const char *s,
+		 int64_t *ns)
+{
+	char *end;
+	double v;
+	size_t i;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v) || v < 0 ||
+	    !isdigit((unsigned char)*s))
+		goto bad;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].name))
+			continue;
+		v *= units[i].ns;
+		if (v > 86400e9)
+			goto bad;
+		*ns = (int64_t)(v + 0.5);
+		return 0;
+	}
+bad:
+	cli_usage_error(cmd, "bad %s '%s' (want a duration up to a day with "
+			"its unit, e.g. 50us, 2ms, 1s)", opt, s);
+	return -1;
+}
+
+/**
+ * cli_fmt_duration() - @ns as the shortest exact "N unit" text ("100us")
+ * @buf: out
+ * @len: its size
+ * @ns: a duration
+ */
+void cli_fmt_duration(char *buf, size_t len, int64_t ns)
+{
+	int i;
+
+	for (i = 3; i > 0; i--)
+		if (ns && ns % (int64_t)units[i].ns == 0)
+			break;
+	snprintf(buf, len, "%lld%s", (long long)(ns / (int64_t)units[i].ns),
+		 units[i].name);
+}
+
+/**
+ * cli_keep_opt() - one of --slower-than DUR, --all, --window SEC
+ * @k: the options so far
+ * @cmd: subcommand
+ * @opt: "--slower-than", "--all" or "--window"
+ * @arg: its argument (NULL for --all)
+ *
+ * Return: 0, or -1 after one line.
+ */
+int cli_keep_opt(struct keep_opts *k, const char *cmd, const char *opt,
+		 const char *arg)
+{
+	double sec;
+
+	if (!strcmp(opt, "--all")) {
+		k->all = true;
+		return 0;
+	}
+	if (!strcmp(opt, "--window")) {
+		if (cli_double(cmd, opt, arg, 1e-3, 366 * 86400.0, &sec) < 0)
+			return -1;
+		k->window_ns = (uint64_t)(sec * 1e9 + 0.5);
+		return 0;
+	}
+	k->thr = true;
+	return cli_duration(cmd, opt, arg, &k->slower_than_ns);
+}
+
+/**
+ * cli_keep_done() - settle the keep options after the command line
+ * @k: the options given
+ * @cmd: subcommand
+ * @default_ns: the threshold without --slower-than/--all (< 0: every row)
+ *
+ * Return: 0, or -1 after one line (--all with --slower-than).
+ */
+int cli_keep_done(struct keep_opts *k, const char *cmd, int64_t default_ns)
+{
+	if (k->all && k->thr) {
+		cli_usage_error(cmd, "--all and --slower-than exclude each "
+				"other");
+		return -1;
+	}
+	if (k->all)
+		k->slower_than_ns = -1;
+	else if (!k->thr)
+		k->slower_than_ns = default_ns;
+	if (!k->window_ns)
+		k->window_ns = ZAPD_DEFAULT_WINDOW_NS;
+	return 0;
 }

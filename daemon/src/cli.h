@@ -33,6 +33,20 @@
 #endif
 #define ZAPD_MAX_PAIRS		8
 
+/* histogram windows: --window SEC, 60 s unless given */
+#define ZAPD_DEFAULT_WINDOW_NS	(60ull * 1000000000ull)
+
+/*
+ * struct keep_opts - which closed intervals become rows (--slower-than,
+ * --all) and the histogram window (--window); every finished interval is
+ * counted in the histograms whatever the rule (run.h)
+ */
+struct keep_opts {
+	int64_t		slower_than_ns;	/* < 0: a row for every interval */
+	uint64_t	window_ns;
+	bool		all, thr;	/* given on the command line */
+};
+
 /* struct pair_spec - a generic START -> END pair: "sys:start,sys:end[,field]" */
 struct pair_spec {
 	char	*start_sys, *start_ev;
@@ -47,12 +61,17 @@ int cli_long(const char *cmd, const char *opt, const char *s, long min,
 	     long max, long *out);
 int cli_double(const char *cmd, const char *opt, const char *s, double min,
 	       double max, double *out);
-int cli_duration(const char *cmd, const char *opt, const char *s,
-		 int64_t *out);
 int cli_nonempty(const char *cmd, const char *opt, const char *s);
 int cli_event_name(const char *cmd, const char *opt, const char *s);
 int cli_pair_parse(struct pair_spec *ps, const char *cmd, const char *arg);
 void cli_pair_free(struct pair_spec *ps);
+int cli_duration(const char *cmd, const char *opt, const char *s,
+		 int64_t *ns);
+int cli_keep_opt(struct keep_opts *k, const char *cmd, const char *opt,
+		 const char *arg);
+int cli_keep_done(struct keep_opts *k, const char *cmd,
+		  int64_t default_ns);
+void cli_fmt_duration(char *buf, size_t len, int64_t ns);
 
 /* usage.c: the usage texts (NULL = zapd's own), to @f */
 void usage_print(FILE *f, const char *cmd);

@@ -340,6 +340,93 @@ static int pair_of(const struct evdec *d, const struct pair_spec *pairs,
 }
 
 /**
+ * dec_fast_field() - can @f be read at its offset in host byte order?
+ * @f: a field of an event of a buffer in host byte order
+ * @out: its offset, size and sign when it can
+ *
+ * Return: true for a plain integer field of 1, 2, 4 or 8 bytes.
+ */
+bool dec_fast_field(const struct tep_format_field *f, struct dec_fast *out)
+{
+	if (!f || (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_STRING |
+			       TEP_FIELD_IS_DYNAMIC | TEP_FIELD_IS_RELATIVE)) ||
+	    (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8) ||
+	    f->offset < 0 || f->offset > 65535 - 8)
+		return false;
+	out->off = (uint16_t)f->offset;
+	out->size = (uint8_t)f->size;
+	out->sign = (f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8;
+	return true;
+}
+
+/* fast_dst - where target @tgt goes in struct zev (dec_fast) */
+static void fast_dst(struct dec_fast *f, int tgt)
+{
+#define DST(m) do {							\
+		f->dst = offsetof(struct zev, m);			\
+		f->dsize = sizeof(((struct zev *)0)->m);		\
+	} while (0)
+	switch (tgt) {
+	case T_MM:	DST(mm); break;
+	case T_ADDR:	DST(addr); break;
+	case T_PFN:	DST(pfn); break;
+	case T_MAXNR:	DST(max_nr); break;
+	case T_NR:	DST(nr); break;
+	case T_PATH:	DST(path); break;
+	case T_STAGE:	DST(stage); break;
+	case T_ORDER:	DST(order); break;
+	case T_END:	DST(end); break;
+	case T_KEY:	DST(key); break;
+	default:
+		f->dsize = 0;
+		f->flag = (uint16_t)(1u << (tgt - T_FLAG));
+		break;
+	}
+#undef DST
+}
+
+/*
+ * std_layout - DEC_STD_START/DONE if @d is a zap start/done event with
+ * every field of dec_zaps[] present, in order, of the documented size
+ */
+static int std_layout(const struct evdec *d)
+{
+	static const uint8_t start[] = { 8, 8, 8, 4, 1, 1, 1 };
+	static const uint8_t done[] = { 8, 8, 4, 1, 1, 1 };
+	const uint8_t *want = d->kind == ZEV_START ? start : done;
+	int i, n = d->kind == ZEV_START ? 7 : 6;
+
+	if ((d->kind != ZEV_START && d->kind != ZEV_DONE) || d->nf != n)
+		return DEC_STD_NONE;
+	for (i = 0; i < n; i++) {
+		if (d->f[i].size != want[i] ||
+		    d->tgt[i] != dec_find_zap(d->ev->name)->f[i].tgt)
+			return DEC_STD_NONE;
+	}
+	return d->kind == ZEV_START ? DEC_STD_START : DEC_STD_DONE;
+}
+
+/* setup_fast - read @d's pid and fields at their offsets if possible */
+static void setup_fast(struct evdec *d)
+{
+	struct tep_handle *tep = d->ev->tep;
+	int i;
+
+	d->fast = false;
+	if (!tep || tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep) ||
+	    !dec_fast_field(tep_find_common_field(d->ev, "common_pid"),
+			    &d->fpid))
+		return;
+	for (i = 0; i < d->nf; i++) {
+		if (!dec_fast_field(d->field[i], &d->f[i]))
+			return;
+		fast_dst(&d->f[i], d->tgt[i]);
+	}
+	d->fast = true;
+	d->std = std_layout(d);
+}
+
+/**
  * dec_classify() - decide how @d's event is decoded, the same way for
  * both sources: a zap event of docs/events.md; else the start or end of
  * a --pair (pair id = spec index); else an extra event, stored with its
@@ -369,12 +456,14 @@ int dec_classify(struct evdec *d, const struct pair_spec *pairs, int npairs,
 		return DEC_NONE;
 	if (!strcmp(d->ev->system, "zap") && (z = dec_find_zap(d->ev->name))) {
 		dec_setup_zap(d, z, missing, arg);
+		setup_fast(d);
 		return DEC_ZAP;
 	}
 	i = pair_of(d, pairs, npairs, &end);
 	if (i >= 0) {
 		if (dec_setup_pair(d, end, i, pairs[i].key_field) < 0)
 			return -1;
+		setup_fast(d);
 		return DEC_PAIR;
 	}
 	dec_setup_args(d);
@@ -423,14 +512,18 @@ void dec_record(const struct evdec *d, struct tep_handle *tep,
 {
 	int i;
 
+	if (d->fast) {
+		dec_record_fast(d, rec->data, rec->ts, cpu, ev);
+		return;
+	}
 	memset(ev, 0, offsetof(struct zev, ext));
 	ev->ext.name = NULL;
 	ev->kind = d->kind;
 	ev->cpu = cpu;
 	ev->ts_ns = rec->ts;
+	ev->pair = d->pair;
 	ev->pid = tep_data_pid(tep, (struct tep_record *)rec);
 	ev->key = (uint64_t)ev->pid;
-	ev->pair = d->pair;
 	for (i = 0; i < d->nf; i++) {
 		uint64_t v = dec_read_field(d->field[i], rec->data);
 

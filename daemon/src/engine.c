@@ -48,6 +48,11 @@ struct item {
 	struct attr_mark m_locked;		/* range: at locked */
 };
 
+/* open_item() zeroes an item up to the stages: a range must fit there */
+_Static_assert(sizeof(struct zap_range) <= offsetof(struct zap_interval,
+						     stages),
+	       "struct zap_range outgrew the head of struct zap_interval");
+
 /* struct cpu_list - circular list head of items last seen on a CPU */
 struct cpu_list {
 	struct item	head;
@@ -216,7 +221,8 @@ static struct item *open_item(struct engine *e, int class, uint64_t key,
 		if (!it)
 			return NULL;
 	}
-	memset(it, 0, offsetof(struct item, task));
+	/* zap_interval's stages are written as they are added (nstages) */
+	memset(it, 0, offsetof(struct item, iv.stages));
 	it->task = NULL;
 	it->class = class;
 	it->key = key;
@@ -719,12 +725,15 @@ int engine_feed(struct engine *e, const struct zev *ev)
 	switch (ev->kind) {
 	case ZEV_START:
 	case ZEV_DONE:
-		k = *ev;
-		k.key = (uint64_t)ev->pid;
+		if (ev->key != (uint64_t)ev->pid) {	/* zap: keyed by pid */
+			k = *ev;
+			k.key = (uint64_t)ev->pid;
+			ev = &k;
+		}
 		if (ev->kind == ZEV_START)
-			iv_start(e, &k, CL_ZAP);
+			iv_start(e, ev, CL_ZAP);
 		else
-			iv_done(e, &k, CL_ZAP);
+			iv_done(e, ev, CL_ZAP);
 		break;
 	case ZEV_STAGE:
 		iv_stage(e, ev);

@@ -66,6 +66,9 @@ int cmd_import(int argc, char **argv)
 		{ "run-label", required_argument, NULL, 'l' },
 		{ "pair", required_argument, NULL, 'p' },
 		{ "decode-only", no_argument, NULL, 'D' },
+		{ "slower-than", required_argument, NULL, 's' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "window", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -86,6 +89,14 @@ int cmd_import(int argc, char **argv)
 			break;
 		case 'D':
 			o.decode_only = true;
+			break;
+		case 's':
+		case 'a':
+		case 'w':
+			if (cli_keep_opt(&o.keep, "import", ch == 's' ?
+					 "--slower-than" : ch == 'a' ? "--all" :
+					 "--window", optarg) < 0)
+				goto out;
 			break;
 		case 'p':
 			if (o.npairs == ZAPD_MAX_PAIRS) {
@@ -111,6 +122,9 @@ int cmd_import(int argc, char **argv)
 		cli_usage_error("import", "need exactly one FILE.dat");
 		goto out;
 	}
+	/* a trace.dat is bounded: every interval gets a row by default */
+	if (cli_keep_done(&o.keep, "import", -1) < 0)
+		goto out;
 	o.file = argv[optind];
 	ret = zapd_import(&o);
 out:
@@ -232,7 +246,11 @@ static int already(struct imp *im)
  * nothing to do (already imported), -1 after one line */
 static int begin(struct imp *im)
 {
-	struct run_info ri = { .source = "file", .bulk = true };
+	struct run_info ri = {
+		.source = "file", .bulk = true,
+		.slower_than_ns = im->o->keep.slower_than_ns,
+		.window_ns = im->o->keep.window_ns,
+	};
 	char host[64], rel[64];
 	int r;
 
@@ -352,7 +370,7 @@ int zapd_import(const struct import_opts *o)
 		goto out;
 	im.comm = comm_new_trace(tracedat_tep(im.td));
 	if (im.comm)
-		im.run = run_new(o->pairs, o->npairs, im.comm);
+		im.run = run_new(o->pairs, o->npairs, im.comm, &o->keep);
 	if (!im.run)
 		goto out;
 	if (!tracedat_has_zap(im.td) && !o->npairs) {

@@ -26,7 +26,6 @@
 #include <unistd.h>
 
 #include <event-parse.h>
-#include <kbuffer.h>
 #include <tracefs.h>
 
 #include "live-int.h"
@@ -464,11 +463,32 @@ static int open_cpu(struct live *l, struct lcpu *c, int i)
 	if (c->stats_fd < 0)
 		return -1;
 	c->tcpu = tracefs_cpu_alloc_fd(c->fd, l->subbuf, true);
-	c->kbuf = tep_kbuffer(l->tep);
-	if (!c->tcpu || !c->kbuf) {
+	if (!c->tcpu) {
 		log_warnx("live: cannot set up the reader of CPU %d", i);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * reader_formats - what the reader needs from the formats: the kernel's
+ * long (the sub-buffer commit word, subbuf.h) and where every record has
+ * its common_type (read at its offset when the buffer is in host order)
+ */
+static int reader_formats(struct live *l)
+{
+	struct tep_event *ev = l->nh ? l->hs[0]->ev : NULL;
+
+	l->long_size = tep_get_header_page_size(l->tep);
+	if (l->long_size != 4 && l->long_size != 8) {
+		log_warnx("live: unknown ring buffer page header (commit of "
+			  "%d bytes)", l->long_size);
+		return -1;
+	}
+	l->type_fast = ev && tep_is_file_bigendian(l->tep) ==
+			     tep_is_local_bigendian(l->tep) &&
+		       dec_fast_field(tep_find_common_field(ev, "common_type"),
+				      &l->ftype);
 	return 0;
 }
 
@@ -487,9 +507,10 @@ static int open_cpus(struct live *l)
 	free(s);
 	if (l->subbuf <= 0)
 		l->subbuf = getpagesize();
-	l->page = malloc(l->subbuf);
+	if (reader_formats(l) < 0)
+		return -1;
 	l->cpus = calloc(n, sizeof(*l->cpus));
-	if (!l->page || !l->cpus) {
+	if (!l->cpus) {
 		log_warnx("live: out of memory");
 		return -1;
 	}

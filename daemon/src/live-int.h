@@ -17,18 +17,25 @@
 #include "cli.h"
 #include "decode.h"
 #include "record.h"
+#include "subbuf.h"
 
 #define DEFAULT_INSTANCE	"zapd"
+/* zapd live's --slower-than unless --all or --slower-than is given: keeps
+ * up with a munmap storm (docs/performance.md) */
+#define LIVE_SLOWER_THAN_NS	(100 * 1000ll)
+/* histograms, totals, counters, record counts and stats-file losses are
+ * committed this often (ms), rows every --commit-ms */
+#define LIVE_STATS_MS		5000
 #define LIVE_MAX_EVENTS		32	/* -e */
 #define LIVE_MAX_PIDS		64	/* --pid */
 
 struct tracefs_instance;
 struct tracefs_cpu;
-struct kbuffer;
 struct tep_handle;
 struct store;
 struct writer;
 struct run;
+struct run_counts;
 struct comm;
 
 /* struct live_opts - the command line of zapd live */
@@ -47,29 +54,39 @@ struct live_opts {
 	long			buffer_kb;	/* 0: kernel default */
 	long			stall_ms, commit_ms;
 	double			duration;	/* 0: until a signal */
+	struct keep_opts	keep;		/* --slower-than, --all */
 	uid_t			uid;
 	gid_t			gid;
 };
 
-/* struct pend - a decoded record waiting for the merge watermark */
-struct pend {
-	struct zev	ev;
-	bool		shadow;	/* ZEV_LOST that taints but writes no row */
+/*
+ * struct rslot - what a CPU's reader queued for the merge: a sub-buffer
+ * as read from trace_pipe_raw (decoded in place when the merge reaches
+ * it), or a loss
+ */
+struct rslot {
+	void		*page;		/* NULL: a loss at @ts */
+	uint32_t	len;		/* page: bytes read */
+	uint64_t	ts;		/* page: timestamp (<= its records') */
+	int64_t		count;		/* loss: events lost, -1 unknown */
+	bool		shadow;		/* loss: taints, writes no row */
 };
 
-/* struct lcpu - one CPU's reader */
+/* struct lcpu - one CPU's reader and its place in the merge */
 struct lcpu {
 	int			cpu;
 	int			fd;		/* trace_pipe_raw, O_NONBLOCK */
 	int			stats_fd;	/* per_cpu/cpuN/stats */
 	struct tracefs_cpu	*tcpu;
-	struct kbuffer		*kbuf;
+	struct subbuf		sb;		/* on the head page */
 	uint64_t		overrun, dropped;	/* stats last seen */
-	uint64_t		last_ts;	/* last record read */
-	struct pend		*q;
+	uint64_t		last_ts;	/* timestamp of the last page */
+	struct rslot		*q;		/* FIFO: [qhead, qlen) */
 	size_t			qhead, qlen, qcap;
+	const void		*rec;		/* head page's next record */
+	uint64_t		rec_ts;
+	int64_t			missed;		/* lost before @rec (marker) */
 };
-
 /* struct live - one zapd live run */
 struct live {
 	struct live_opts	o;
@@ -82,8 +99,12 @@ struct live {
 	int			nh_asked;	/* hs[nh_asked..]: --why's */
 	struct lcpu		*cpus;
 	int			ncpus;
-	void			*page;
+	void			**pool;		/* free sub-buffer pages */
+	int			npool, poolcap;
 	int			subbuf;
+	int			long_size;	/* the kernel's (subbuf.h) */
+	bool			type_fast;	/* common_type at ftype */
+	struct dec_fast		ftype;
 	int			on_fd;		/* tracing_on */
 	bool			trigger;	/* stacktrace on zap_pte_lock */
 	int			cmdlines_fd;	/* saved_cmdlines */
@@ -91,6 +112,7 @@ struct live {
 	struct writer		*w;
 	struct comm		*comm;
 	struct run		*run;
+	struct run_counts	*counts;	/* run_counts(run) */
 	struct zap_names	names;
 	bool			commit_now;	/* a stall row was written */
 	int64_t			run_id;

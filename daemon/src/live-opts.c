@@ -37,6 +37,9 @@ static const struct option lopts[] = {
 	{ "buffer-kb", required_argument, NULL, 'b' },
 	{ "stall-ms", required_argument, NULL, 's' },
 	{ "commit-ms", required_argument, NULL, 'C' },
+	{ "slower-than", required_argument, NULL, 'T' },
+	{ "all", no_argument, NULL, 'A' },
+	{ "window", required_argument, NULL, 'W' },
 	{ "user", required_argument, NULL, 'u' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -226,6 +229,12 @@ static int opt_tuning(struct live_opts *o, int ch, const char *arg)
 	case 'M':
 		return cli_long("live", "--context-min-us", arg, 1,
 				86400000000L, &o->context_min_us) < 0 ? -1 : 1;
+	case 'T':
+	case 'A':
+	case 'W':
+		return cli_keep_opt(&o->keep, "live", ch == 'T' ?
+				    "--slower-than" : ch == 'A' ? "--all" :
+				    "--window", arg) < 0 ? -1 : 1;
 	case 'v':
 		log_init(log_verbose() + 1);
 		return 1;
@@ -275,12 +284,16 @@ int live_parse_opts(struct live_opts *o, int argc, char **argv)
 				argv[optind]);
 		return -1;
 	}
+	if (cli_keep_done(&o->keep, "live", LIVE_SLOWER_THAN_NS) < 0)
+		return -1;
 	if (o->context_min_us && !o->context_ms) {
 		cli_usage_error("live", "--context-min-us needs --context-ms");
 		return -1;
 	}
+	/* slow enough to keep its context: what is slow enough for a row */
 	if (!o->context_min_us)
-		o->context_min_us = 1000;
+		o->context_min_us = o->keep.slower_than_ns > 0 ?
+			(o->keep.slower_than_ns + 999) / 1000 : 1000;
 	if (!o->npairs)
 		o->zap = true;
 	/* the stage split, the lock ranges and their stacks (the caller) */

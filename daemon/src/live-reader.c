@@ -3,16 +3,26 @@
  * live-reader.c - zapd live's per-CPU readers and their time merge.
  *
  * Owns: reading trace_pipe_raw of every CPU (sub-buffers, libtracefs),
- * decoding their records (decode.c), the per-CPU queues of decoded
- * records, the merge of the queues into one time-ordered stream fed to
- * the run layer, and the loss accounting (sub-buffer markers and the
- * per-CPU stats files).
+ * the per-CPU queues of sub-buffers read and not yet merged, the pool of
+ * sub-buffer pages, the merge of the queues into one time-ordered stream
+ * decoded (decode.c) and fed to the run layer record by record, and the
+ * loss accounting (sub-buffer markers and the per-CPU stats files).
+ *
+ * A sub-buffer is read into a page of the pool and queued as it is; the
+ * merge walks the head page of every CPU (subbuf.h) and decodes each
+ * record straight from the page into a struct zev on the stack: no copy
+ * and no allocation per event (a page goes back to the pool when its
+ * last record is fed; the pool only grows to the most pages held at
+ * once).
  *
  * Invariants:
- *  - the run is fed in timestamp order: records are queued per CPU and
- *    released up to a watermark W = (time before the read pass) - SLACK,
- *    lowered to the last timestamp read on any CPU that was not drained.
- *    Every record with ts <= W had been committed when its CPU was read.
+ *  - the run is fed in timestamp order: records are released up to a
+ *    watermark W = (time before the read pass) - SLACK, lowered to the
+ *    timestamp of the last sub-buffer read from any CPU that was not
+ *    drained (its unread records are younger). Every record with ts <= W
+ *    had been committed when its CPU was read.
+ *  - a CPU's queue is FIFO: its records and losses are fed in the order
+ *    they were read.
  *  - a lost-events marker (first record of a sub-buffer after a gap) is
  *    fed as a loss on its CPU before that record; with --pair (tasks
  *    migrate inside a pair) it also taints every other CPU's open
@@ -28,7 +38,6 @@
 #include <unistd.h>
 
 #include <event-parse.h>
-#include <kbuffer.h>
 #include <tracefs.h>
 
 #include "live-int.h"
@@ -38,14 +47,43 @@
 
 #define SLACK_NS		(10 * 1000000ull)	/* reserve -> commit */
 #define PAGES_PER_PASS		256	/* per CPU, keeps the loop responsive */
+#define TS_NONE			UINT64_MAX	/* nothing queued */
 
-/* push - append a pending record to @c's queue; NULL on ENOMEM */
-static struct pend *push(struct lcpu *c)
+/* page_get - a free sub-buffer page (the pool's, or a new one) */
+static void *page_get(struct live *l)
 {
-	struct pend *p;
+	if (l->npool)
+		return l->pool[--l->npool];
+	return malloc(l->subbuf);
+}
+
+/* page_put - back to the pool; -1 on ENOMEM (the page is freed) */
+static int page_put(struct live *l, void *page)
+{
+	void **p;
+
+	if (l->npool == l->poolcap) {
+		int n = l->poolcap ? l->poolcap * 2 : 64;
+
+		p = realloc(l->pool, n * sizeof(*p));
+		if (!p) {
+			free(page);
+			return -1;
+		}
+		l->pool = p;
+		l->poolcap = n;
+	}
+	l->pool[l->npool++] = page;
+	return 0;
+}
+
+/* push - append a slot to @c's queue; NULL on ENOMEM */
+static struct rslot *push(struct lcpu *c)
+{
+	struct rslot *p;
 
 	if (c->qlen == c->qcap) {
-		size_t n = c->qcap ? c->qcap * 2 : 1024;
+		size_t n = c->qcap ? c->qcap * 2 : 256;
 
 		if (c->qhead) {	/* compact first */
 			memmove(c->q, c->q + c->qhead,
@@ -69,87 +107,41 @@ static struct pend *push(struct lcpu *c)
 /* push_lost - queue a loss on @c at @ts */
 static int push_lost(struct lcpu *c, uint64_t ts, int64_t count, bool shadow)
 {
-	struct pend *p = push(c);
+	struct rslot *p = push(c);
 
 	if (!p)
 		return -1;
-	p->ev.kind = ZEV_LOST;
-	p->ev.cpu = c->cpu;
-	p->ev.ts_ns = ts;
-	p->ev.count = count;
+	p->ts = ts;
+	p->count = count;
 	p->shadow = shadow;
 	return 0;
 }
 
-/* decode - one record of @c into its queue (extra events too: the
- * context windows of --context-ms want them in time order) */
-static int decode(struct live *l, struct lcpu *c, struct tep_record *rec)
+/* pop - drop @c's head slot (its page back to the pool) */
+static int pop(struct live *l, struct lcpu *c)
 {
-	struct evdec *d;
-	struct pend *p;
+	struct rslot *p = &c->q[c->qhead++];
+	int ret = p->page ? page_put(l, p->page) : 0;
 
-	run_record(l->run, rec->ts);
-	c->last_ts = rec->ts;
-	d = dectab_get(&l->dec, tep_data_type(l->tep, rec));
-	if (!d) {
-		run_counts(l->run)->other_events++;	/* a trace_marker */
-		return 0;
-	}
-	if (dec_count(d, c->cpu) < 0)
-		return -1;
-	if (d->kind < 0 && !d->name)
-		return 0;
-	p = push(c);
-	if (!p)
-		return -1;
-	if (d->kind >= 0) {
-		dec_record(d, l->tep, rec, c->cpu, &p->ev);
-		return 0;
-	}
-	p->ev.kind = ZEV_EXTRA;
-	p->ev.cpu = c->cpu;
-	p->ev.ts_ns = rec->ts;
-	dec_event(d, l->tep, rec, c->cpu, d->name, &p->ev.ext);
-	return 0;
-}
-
-/* decode_page - every record of the sub-buffer in l->page */
-static int decode_page(struct live *l, struct lcpu *c)
-{
-	struct tep_record rec = { .cpu = c->cpu };
-	unsigned long long ts;
-	void *data;
-	int missed;
-
-	if (kbuffer_load_subbuffer(c->kbuf, l->page) < 0) {
-		log_warnx("live: CPU %d: unreadable sub-buffer", c->cpu);
-		return -1;
-	}
-	missed = kbuffer_missed_events(c->kbuf);	/* first event only */
-	data = kbuffer_read_event(c->kbuf, &ts);
-	if (missed && push_lost(c, data ? ts : c->last_ts,
-				missed > 0 ? missed : -1, false) < 0)
-		return -1;
-	for (; data; data = kbuffer_next_event(c->kbuf, &ts)) {
-		rec.ts = ts;
-		rec.data = data;
-		rec.size = kbuffer_event_size(c->kbuf);
-		rec.missed_events = missed;
-		missed = 0;
-		if (decode(l, c, &rec) < 0)
-			return -1;
-	}
-	return 0;
+	if (c->qhead == c->qlen)
+		c->qhead = c->qlen = 0;
+	return ret;
 }
 
 /* read_cpu - up to @max sub-buffers of @c; 1 drained, 0 more, -1 error */
 static int read_cpu(struct live *l, struct lcpu *c, int max)
 {
+	struct rslot *p;
+	void *page;
 	int n, r;
 
 	for (n = 0; n < max; n++) {
-		r = tracefs_cpu_read(c->tcpu, l->page, true);
+		page = page_get(l);
+		if (!page)
+			goto nomem;
+		r = tracefs_cpu_read(c->tcpu, page, true);
 		if (r <= 0) {
+			page_put(l, page);
 			if (r < 0 && errno != EAGAIN && errno != EINTR &&
 			    errno != ENODATA) {
 				log_warn("live: CPU %d: read trace_pipe_raw",
@@ -158,10 +150,21 @@ static int read_cpu(struct live *l, struct lcpu *c, int max)
 			}
 			return 1;
 		}
-		if (decode_page(l, c) < 0)
-			return -1;
+		p = push(c);
+		if (!p) {
+			free(page);
+			goto nomem;
+		}
+		p->page = page;
+		p->len = (uint32_t)r;
+		memcpy(&p->ts, page, sizeof(p->ts));	/* subbuf.h */
+		if (p->ts > c->last_ts)
+			c->last_ts = p->ts;
 	}
 	return 0;
+nomem:
+	log_warnx("live: out of memory");
+	return -1;
 }
 
 /**
@@ -230,63 +233,162 @@ int live_check_stats(struct live *l, uint64_t now)
 	return 0;
 }
 
-/* feed_lost - a loss; with pairs it taints every CPU's items */
-static int feed_lost(struct live *l, const struct pend *p)
+/* feed_lost - a loss on @cpu; with pairs it taints every CPU's items */
+static int feed_lost(struct live *l, int cpu, uint64_t ts, int64_t count,
+		     bool shadow)
 {
 	int i, ret;
 
-	ret = run_lost(l->run, p->ev.cpu, p->ev.ts_ns, p->ev.count,
-		       p->shadow);
+	ret = run_lost(l->run, cpu, ts, count, shadow);
 	for (i = 0; !ret && l->o.npairs && i < l->ncpus; i++) {
-		if (l->cpus[i].cpu == p->ev.cpu)
+		if (l->cpus[i].cpu == cpu)
 			continue;
-		ret = run_lost(l->run, l->cpus[i].cpu, p->ev.ts_ns,
-			       p->ev.count, true);
+		ret = run_lost(l->run, l->cpus[i].cpu, ts, count, true);
 	}
 	return ret;
 }
 
-/* oldest - the CPU whose queue head is the oldest record <= @w, or NULL */
-static struct lcpu *oldest(struct live *l, uint64_t w)
+/* record - decode one record of @c in place and feed it: paired ones to
+ * the engine, extra ones stored as they are */
+static int record(struct live *l, struct lcpu *c, const void *data,
+		  uint64_t ts)
 {
-	struct lcpu *best = NULL;
-	int i;
+	struct tep_record rec = {
+		.ts = ts, .cpu = c->cpu, .data = (void *)data,
+	};
+	struct ext_event e;
+	struct evdec *d;
+	struct zev ev;
 
-	for (i = 0; i < l->ncpus; i++) {
-		struct lcpu *c = &l->cpus[i];
-
-		if (c->qhead == c->qlen || c->q[c->qhead].ev.ts_ns > w)
-			continue;
-		if (!best || c->q[c->qhead].ev.ts_ns <
-			     best->q[best->qhead].ev.ts_ns)
-			best = c;
+	run_count_record(l->counts, ts);
+	d = dectab_get(&l->dec, l->type_fast ?
+		       (int)dec_fast_read(&l->ftype, data) :
+		       tep_data_type(l->tep, &rec));
+	if (!d) {
+		l->counts->other_events++;	/* a trace_marker */
+		return 0;
 	}
-	return best;
+	if (c->cpu < d->ncount)
+		d->count[c->cpu]++;
+	else if (dec_count(d, c->cpu) < 0)
+		return -1;
+	if (d->kind >= 0) {
+		if (d->fast)
+			dec_record_fast(d, data, ts, c->cpu, &ev);
+		else
+			dec_record(d, l->tep, &rec, c->cpu, &ev);
+		return run_feed(l->run, &ev);
+	}
+	if (!d->name)
+		return 0;
+	dec_event(d, l->tep, &rec, c->cpu, d->name, &e);
+	return run_event(l->run, &e);
 }
 
-/* feed_until - feed queued records with ts <= @w, in timestamp order */
-static int feed_until(struct live *l, uint64_t w)
+/*
+ * head - the time of @c's next item (TS_NONE: nothing queued), loading
+ * the head page into its cursor if needed; -1 on an unreadable page
+ */
+static int head(struct live *l, struct lcpu *c, uint64_t *ts)
 {
-	struct lcpu *best;
-	struct pend *p;
-	int i;
+	struct rslot *p;
 
-	while ((best = oldest(l, w))) {
-		p = &best->q[best->qhead++];
-		if (p->ev.kind == ZEV_LOST) {
-			if (feed_lost(l, p) < 0)
-				return -1;
-		} else if (run_feed(l->run, &p->ev) < 0) {
+	while (!c->rec) {
+		if (c->qhead == c->qlen) {
+			*ts = TS_NONE;
+			return 0;
+		}
+		p = &c->q[c->qhead];
+		if (!p->page) {			/* a loss */
+			*ts = p->ts;
+			return 0;
+		}
+		if (sb_load(&c->sb, p->page, p->len, l->long_size) < 0) {
+			log_warnx("live: CPU %d: unreadable sub-buffer",
+				  c->cpu);
+			return -1;
+		}
+		c->missed = c->sb.missed;
+		c->rec = sb_next(&c->sb, &c->rec_ts);
+		if (c->rec)
+			break;
+		/* no record: the marker alone becomes a loss slot */
+		if (page_put(l, p->page) < 0)
+			return -1;
+		p->page = NULL;
+		if (c->missed) {
+			p->count = c->missed;
+			p->shadow = false;
+		} else if (pop(l, c) < 0) {
 			return -1;
 		}
 	}
-	for (i = 0; i < l->ncpus; i++) {
-		struct lcpu *c = &l->cpus[i];
-
-		if (c->qhead == c->qlen)
-			c->qhead = c->qlen = 0;
-	}
+	*ts = c->rec_ts;
 	return 0;
+}
+
+/* step - feed @c's next item (head() found one) and, if it is a record,
+ * the records after it on its page up to @limit */
+static int step(struct live *l, struct lcpu *c, uint64_t limit)
+{
+	struct rslot *p;
+
+	if (!c->rec) {
+		p = &c->q[c->qhead];
+		if (feed_lost(l, c->cpu, p->ts, p->count, p->shadow) < 0)
+			return -1;
+		return pop(l, c);
+	}
+	if (c->missed) {
+		if (feed_lost(l, c->cpu, c->rec_ts, c->missed, false) < 0)
+			return -1;
+		c->missed = 0;
+	}
+	do {
+		if (record(l, c, c->rec, c->rec_ts) < 0)
+			return -1;
+		c->rec = sb_next(&c->sb, &c->rec_ts);
+	} while (c->rec && c->rec_ts <= limit);
+	return c->rec ? 0 : pop(l, c);
+}
+
+/*
+ * feed_until - feed every queued item with ts <= @w in timestamp order:
+ * take the CPU with the oldest head and feed from it while its items are
+ * no younger than every other CPU's head (one comparison per record)
+ */
+static int feed_until(struct live *l, uint64_t w)
+{
+	struct lcpu *best;
+	uint64_t t, bt, limit;
+	int i;
+
+	for (;;) {
+		best = NULL;
+		bt = limit = w;
+		for (i = 0; i < l->ncpus; i++) {
+			struct lcpu *c = &l->cpus[i];
+
+			if (head(l, c, &t) < 0)
+				return -1;
+			if (t == TS_NONE || t > w)
+				continue;
+			if (!best || t < bt) {
+				if (best && bt < limit)
+					limit = bt;
+				best = c;
+				bt = t;
+			} else if (t < limit) {
+				limit = t;
+			}
+		}
+		if (!best)
+			return 0;
+		do {
+			if (step(l, best, limit) < 0 || head(l, best, &t) < 0)
+				return -1;
+		} while (t != TS_NONE && t <= limit);
+	}
 }
 
 /**
@@ -327,14 +429,20 @@ int live_pass(struct live *l, bool drain)
  */
 void live_reader_free(struct live *l)
 {
+	size_t j;
 	int i;
 
 	for (i = 0; l->cpus && i < l->ncpus; i++) {
-		kbuffer_free(l->cpus[i].kbuf);
-		free(l->cpus[i].q);
+		struct lcpu *c = &l->cpus[i];
+
+		for (j = c->qhead; j < c->qlen; j++)
+			free(c->q[j].page);
+		free(c->q);
 	}
+	while (l->npool)
+		free(l->pool[--l->npool]);
+	free(l->pool);
 	free(l->cpus);
-	free(l->page);
+	l->pool = NULL;
 	l->cpus = NULL;
-	l->page = NULL;
 }

@@ -18,8 +18,9 @@
  *  - nothing is created before the command line is checked; the instance
  *    is removed on every exit path after it was created (with --user by
  *    the root parent, also after a kill -9 of the traced child);
- *  - the database is committed at least every --commit-ms, and at once
- *    after a stall row;
+ *  - the rows are committed at least every --commit-ms, and at once
+ *    after a stall row; the histograms, totals and counters every
+ *    LIVE_STATS_MS (or --commit-ms if longer) and at the end;
  *  - the store is the writer thread's from the run's begin to its end
  *    (writer.h); live.c only queues.
  */
@@ -99,7 +100,11 @@ static int drop_privs(const struct live_opts *o)
 /* begin_run - names, comm cache, run layer, run row, writer thread */
 static int begin_run(struct live *l)
 {
-	struct run_info ri = { .source = "live", .clock = "mono" };
+	struct run_info ri = {
+		.source = "live", .clock = "mono",
+		.slower_than_ns = l->o.keep.slower_than_ns,
+		.window_ns = l->o.keep.window_ns,
+	};
 	struct utsname u;
 	char path[512];
 	int i;
@@ -112,13 +117,15 @@ static int begin_run(struct live *l)
 	store_set_names(l->st, &l->names);
 	l->comm = comm_new_host(l->cmdlines_fd);
 	if (l->comm)
-		l->run = run_new(l->o.pairs, l->o.npairs, l->comm);
+		l->run = run_new(l->o.pairs, l->o.npairs, l->comm,
+				 &l->o.keep);
 	if (!l->run)
 		return -1;
 	if (l->o.context_ms &&
 	    run_set_context(l->run, (uint64_t)l->o.context_ms * NS_PER_MS,
 			    (uint64_t)l->o.context_min_us * 1000) < 0)
 		return -1;
+	l->counts = run_counts(l->run);
 	run_set_buffer(l->run, l->o.instance);
 	uname(&u);
 	snprintf(path, sizeof(path), "%s/instances/%s", tracefs_tracing_dir(),
@@ -142,15 +149,22 @@ static int begin_run(struct live *l)
 	return 0;
 }
 
-/* checkpoint - losses, record counts, counters, then a commit */
-static int checkpoint(struct live *l, uint64_t now)
+/*
+ * checkpoint - a commit of the rows written since the last one; with
+ * @full also losses, record counts, histograms, totals and counters
+ * first (every LIVE_STATS_MS and at the end: an idle or fast-only run
+ * writes nothing in between, so its WAL does not churn)
+ */
+static int checkpoint(struct live *l, uint64_t now, bool full)
 {
-	if (live_check_stats(l, now) < 0 ||
-	    run_store_counts(l->run, &l->dec, l->o.instance) < 0)
-		return -1;
-	run_counts(l->run)->library_errors = libmsg_errors();
-	if (run_store_stats(l->run) < 0)
-		return -1;
+	if (full) {
+		if (live_check_stats(l, now) < 0 ||
+		    run_store_counts(l->run, &l->dec, l->o.instance) < 0)
+			return -1;
+		run_counts(l->run)->library_errors = libmsg_errors();
+		if (run_store_stats(l->run) < 0)
+			return -1;
+	}
 	return writer_commit(l->w);
 }
 
@@ -189,12 +203,16 @@ static int loop(struct live *l, const sigset_t *unblocked)
 	uint64_t start = mono_ns(), now, deadline = 0, wait;
 	uint64_t commit_ns = (uint64_t)l->o.commit_ms * NS_PER_MS;
 	uint64_t tick_ns = tick(&l->o), next_commit = start + commit_ns;
+	uint64_t stats_ns = (uint64_t)LIVE_STATS_MS * NS_PER_MS, next_stats;
 	struct pollfd *pfd = poll_fds(l);
 	struct timespec ts;
 	int ret = -1;
 
 	if (!pfd)
 		return -1;
+	if (stats_ns < commit_ns)
+		stats_ns = commit_ns;
+	next_stats = start + stats_ns;
 	if (l->o.duration > 0)
 		deadline = start + (uint64_t)(l->o.duration * 1e9);
 	while (!stop_sig) {
@@ -216,10 +234,14 @@ static int loop(struct live *l, const sigset_t *unblocked)
 			goto out;
 		now = mono_ns();
 		if (now >= next_commit || l->commit_now) {
-			if (checkpoint(l, now) < 0)
+			bool full = now >= next_stats;
+
+			if (checkpoint(l, now, full) < 0)
 				goto out;
 			l->commit_now = false;
 			next_commit = now + commit_ns;
+			if (full)
+				next_stats = now + stats_ns;
 		}
 	}
 	ret = 0;
@@ -286,7 +308,7 @@ static int finish(struct live *l, int ok)
 		ret = run_finish(l->run, stop > c->last_ts ? stop :
 							     c->last_ts);
 	if (!ret)
-		ret = checkpoint(l, stop);
+		ret = checkpoint(l, stop, true);
 	if (writer_stop(l->w) < 0)
 		ret = -1;
 	l->w = NULL;
@@ -378,6 +400,24 @@ static int privsep(struct live *l, int *ret)
 	return l->st ? 0 : -1;
 }
 
+/* say_keep - the one line that says which intervals get a row */
+static void say_keep(const struct keep_opts *k)
+{
+	char d[32], w[32];
+
+	cli_fmt_duration(w, sizeof(w), (int64_t)k->window_ns);
+	if (k->slower_than_ns < 0) {
+		log_notice("live: a row for every interval (--all), "
+			   "histograms in %s windows", w);
+		return;
+	}
+	cli_fmt_duration(d, sizeof(d), k->slower_than_ns);
+	log_notice("live: rows only for intervals >= %s%s (--slower-than; "
+		   "--all for every row); all of them counted in histograms "
+		   "in %s windows (zapd query percentiles)", d,
+		   k->thr ? "" : ", the default", w);
+}
+
 /* trace - begin the run, trace, end it; the exit code */
 static int trace(struct live *l, const sigset_t *unblocked)
 {
@@ -393,6 +433,7 @@ static int trace(struct live *l, const sigset_t *unblocked)
 	log_info("tracing into '%s' (run %lld, instance '%s'%s)", l->o.db,
 		 (long long)l->run_id, l->o.instance,
 		 l->o.user ? ", unprivileged" : "");
+	say_keep(&l->o.keep);
 	r = loop(l, unblocked);
 	if (finish(l, r) == 0 && !r)
 		ret = ZAPD_EXIT_OK;

@@ -56,6 +56,17 @@ void log_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* log_notice - a line shown by default: what the user should know that
+ * is not a problem (e.g. zapd live's row threshold) */
+void log_notice(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(-1, fmt, ap);
+	va_end(ap);
+}
+
 void log_info(const char *fmt, ...)
 {
 	va_list ap;

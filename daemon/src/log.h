@@ -11,13 +11,14 @@
 
 #include <stdarg.h>
 
-/* log_init - set verbosity: 0 = warnings only, 1 = info, 2 = debug */
+/* log_init - set verbosity: 0 = warnings and notices, 1 = info, 2 = debug */
 void log_init(int verbose);
 /* log_verbose - current verbosity */
 int log_verbose(void);
 
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fatal(const char *fmt, ...)

@@ -6,7 +6,8 @@
  *
  *   source (import.c | live-*.c) --struct zev / struct ext_event-->
  *   run.c --> engine.c --struct zap_interval / zap_range / zap_orphan-->
- *   run.c --> writer.c --> store*.c
+ *   run.c (hist.c, tally.c: struct hist_row / tally_row) --> writer.c
+ *   --> store*.c
  *
  * and nothing else: no functions but the names of on-disk values.
  *
@@ -230,6 +231,54 @@ struct zap_orphan {
 	int		cpu, pid;
 	uint64_t	ts_ns, mm, addr, key;
 };
+
+/*
+ * hist_metric - what a histogram measures. ON DISK: hist_metric_name()
+ * is the text of histograms.metric (schema/004).
+ */
+enum hist_metric {
+	HIST_DUR,		/* an interval: end - start */
+	HIST_WAIT,		/* a PTE lock range: locked - lock */
+	HIST_HOLD,		/* a PTE lock range: unlock - locked */
+};
+
+/* log2 buckets: b = [2^b, 2^(b+1)) ns, 0 = [0, 2) */
+#define HIST_BUCKETS	64
+
+/*
+ * struct hist_row - what one log2 bucket of one histogram gained since it
+ * was last written: added to its row of histograms (schema/004) by an
+ * upsert, so a row may be written in several parts
+ */
+struct hist_row {
+	const char	*kind;		/* "zap", a pair's kind, "pte_lock" */
+	int		path;		/* zap: the done path, -1: none */
+	enum hist_metric metric;
+	uint64_t	win_ns;		/* window start (trace clock) */
+	int		bucket;
+	uint64_t	count, total_ns, min_ns, max_ns;
+};
+
+/*
+ * struct tally_row - what one task (@cpu < 0) or one start CPU (@pid < 0)
+ * gained since it was last written, for task_stats / cpu_stats
+ * (schema/004), added by an upsert like struct hist_row
+ */
+struct tally_row {
+	const char	*kind;
+	int		pid, cpu;
+	const char	*comm;		/* task: its name (NULL: unknown) */
+	uint64_t	intervals;	/* task: all closed; CPU: finished */
+	uint64_t	finished, tainted, hung, pages;
+	uint64_t	total_ns, max_ns;	/* finished ones */
+	int		max_pid;	/* CPU: who had max_ns, and its name */
+	const char	*max_comm;
+};
+
+static inline const char *hist_metric_name(enum hist_metric m)
+{
+	return m == HIST_WAIT ? "wait" : m == HIST_HOLD ? "hold" : "dur";
+}
 
 /**
  * zap_end_name() - the stored name of a close reason (ON DISK)

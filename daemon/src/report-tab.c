@@ -19,7 +19,7 @@
 #include "report-int.h"
 
 /*
- * Per-interval attribution (schema/004-why.sql): the view `why` decodes
+ * Per-interval attribution (schema/005-why.sql): the view `why` decodes
  * interval_why (components, the dominant cause, the caller's name); the
  * column joining it to interval_rows.id, the cause and the caller. The
  * sections below read exactly these names when the database has them.

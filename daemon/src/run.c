@@ -5,8 +5,11 @@
  * Owns: struct run: the engine (created with one generic pair per --pair
  * spec, in order, so pair id = spec index), the comm cache it names
  * tasks with, the writer it forwards to, the buffer name of the records
- * being fed (for lost rows), the counters, and with --context-ms the
- * rolling windows of extra events (context.c) that slow intervals store.
+ * being fed (for lost rows), the counters, with --context-ms the rolling
+ * windows of extra events (context.c) that slow intervals store, and the
+ * outlier stage between the engine and the writer: every closed interval
+ * and lock range is counted (hist.c, tally.c), and only those the keep
+ * rule selects become rows (keep_row()).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +21,16 @@
 #include "context.h"
 #include "decode.h"
 #include "engine.h"
+#include "hist.h"
 #include "kstack.h"
 #include "log.h"
 #include "run.h"
+#include "tally.h"
 #include "timeutil.h"
 #include "writer.h"
+
+/* the kind of lock ranges in the histograms */
+static const char range_kind[] = "pte_lock";
 
 struct run {
 	struct engine		*eng;
@@ -31,6 +39,11 @@ struct run {
 	const char		*buffer;	/* of the records fed now */
 	bool			shadow;		/* feeding a shadow loss */
 	struct context		*ctx;		/* NULL: store every extra */
+	int64_t			slower_than;	/* < 0: every row */
+	struct hist		*hist;
+	struct tally		*tally;
+	int			last_pid;	/* the last task named */
+	const char		*last_comm;
 	struct run_counts	c;
 };
 
@@ -59,31 +72,88 @@ static int out_context(struct run *r, const struct zap_interval *iv)
 	return 0;
 }
 
-/* out_interval - an interval closed: its row (or its watchdog row's) */
+/* name - comm_get(), the last task first (a storm is one task) */
+static const char *name(struct run *r, int pid)
+{
+	if (pid != r->last_pid || pid < 0) {
+		r->last_comm = comm_get(r->comm, pid);
+		r->last_pid = pid;
+	}
+	return r->last_comm;
+}
+
+/*
+ * keep_row - does a closed item get a row? Unfinished ones (restart,
+ * lost, mismatch, eof) always; finished ones when one of @a, @b (its
+ * durations, UINT64_MAX: none) is at least --slower-than
+ */
+static bool keep_row(const struct run *r, bool finished, uint64_t a,
+		     uint64_t b)
+{
+	uint64_t thr = (uint64_t)r->slower_than;
+
+	if (r->slower_than < 0 || !finished)
+		return true;
+	return (a != UINT64_MAX && a >= thr) || (b != UINT64_MAX && b >= thr);
+}
+
+/* out_interval - an interval closed: counted, and its row (or its
+ * watchdog row's) if it is kept */
 static int out_interval(void *arg, const struct zap_interval *iv)
 {
 	struct run *r = arg;
-	const char *comm;
+	uint64_t dur = iv->end_ns - iv->start_ns;
+	const char *comm = name(r, iv->pid);
 
+	if ((iv->finished && hist_add(r->hist, iv->kind,
+				      iv->pair < 0 ? iv->path : -1, HIST_DUR,
+				      iv->end_ns, dur) < 0) ||
+	    tally_interval(r->tally, iv, comm) < 0)
+		return -1;
 	if (!r->w)
 		return 0;
 	if (r->ctx && out_context(r, iv) < 0)
 		return -1;
-	comm = comm_get(r->comm, iv->pid);
-	if (!iv->flagged)
-		return writer_interval(r->w, iv, comm);
-	log_info("stall over: %s pid %d after %llu ms (%s)", iv->kind,
-		 iv->pid, (unsigned long long)((iv->end_ns - iv->start_ns) /
-					       NS_PER_MS),
-		 zap_end_name(iv->why));
-	return writer_interval_close(r->w, iv, comm);
+	if (iv->flagged) {	/* its 'open' row is written: always kept */
+		log_info("stall over: %s pid %d after %llu ms (%s)", iv->kind,
+			 iv->pid, (unsigned long long)(dur / NS_PER_MS),
+			 zap_end_name(iv->why));
+		return writer_interval_close(r->w, iv, comm);
+	}
+	if (!keep_row(r, iv->finished, dur, UINT64_MAX)) {
+		r->c.below++;
+		return 0;
+	}
+	r->c.rows++;
+	return writer_interval(r->w, iv, comm);
 }
 
+/* out_range - a lock range closed: wait and hold counted, its row if
+ * either is slow (or it did not finish) */
 static int out_range(void *arg, const struct zap_range *rg)
 {
 	struct run *r = arg;
+	uint64_t wait = UINT64_MAX, hold = UINT64_MAX;
 
-	return r->w ? writer_range(r->w, rg, comm_get(r->comm, rg->pid)) : 0;
+	if (rg->finished && rg->has_locked) {
+		wait = rg->locked_ns - rg->lock_ns;
+		if (hist_add(r->hist, range_kind, -1, HIST_WAIT, rg->end_ns,
+			     wait) < 0)
+			return -1;
+	}
+	if (rg->finished && rg->has_unlock) {
+		hold = rg->end_ns - rg->locked_ns;
+		if (hist_add(r->hist, range_kind, -1, HIST_HOLD, rg->end_ns,
+			     hold) < 0)
+			return -1;
+	}
+	if (!r->w)
+		return 0;
+	if (!keep_row(r, rg->finished, wait, hold)) {
+		r->c.ranges_below++;
+		return 0;
+	}
+	return writer_range(r->w, rg, name(r, rg->pid));
 }
 
 static int out_lost(void *arg, int cpu, uint64_t ts, int64_t count)
@@ -100,7 +170,7 @@ static int out_orphan(void *arg, const struct zap_orphan *o)
 {
 	struct run *r = arg;
 
-	return r->w ? writer_orphan(r->w, o, comm_get(r->comm, o->pid)) : 0;
+	return r->w ? writer_orphan(r->w, o, name(r, o->pid)) : 0;
 }
 
 static const struct engine_ops run_ops = {
@@ -110,17 +180,34 @@ static const struct engine_ops run_ops = {
 	.orphan = out_orphan,
 };
 
+/* out_hist - a histogram row to the writer */
+static int out_hist(void *arg, const struct hist_row *row)
+{
+	struct run *r = arg;
+
+	return r->w ? writer_hist(r->w, row) : 0;
+}
+
+/* out_tally - a task or CPU row to the writer */
+static int out_tally(void *arg, const struct tally_row *row)
+{
+	struct run *r = arg;
+
+	return r->w ? writer_tally(r->w, row) : 0;
+}
+
 /**
  * run_new() - a run: its engine, with one generic pair per spec
  * @pairs: the --pair specs (pair id i = @pairs[i]; the interval kind is
  *	   the START event's name)
  * @npairs: how many
  * @comm: names of tasks (not owned; outlives the run)
+ * @keep: which intervals become rows, the histogram window
  *
  * Return: the run, or NULL after one line.
  */
 struct run *run_new(const struct pair_spec *pairs, int npairs,
-		    struct comm *comm)
+		    struct comm *comm, const struct keep_opts *keep)
 {
 	struct run *r = calloc(1, sizeof(*r));
 	int i;
@@ -129,8 +216,12 @@ struct run *run_new(const struct pair_spec *pairs, int npairs,
 		goto nomem;
 	r->comm = comm;
 	r->buffer = "";
+	r->last_pid = -1;
+	r->slower_than = keep->slower_than_ns;
+	r->hist = hist_new(keep->window_ns, out_hist, r);
+	r->tally = tally_new(out_tally, r);
 	r->eng = engine_new(&run_ops, r);
-	if (!r->eng)
+	if (!r->eng || !r->hist || !r->tally)
 		goto nomem;
 	for (i = 0; i < npairs; i++) {
 		if (engine_add_pair(r->eng, pairs[i].start_ev) != i)
@@ -192,10 +283,7 @@ void run_set_buffer(struct run *r, const char *buffer)
  */
 void run_record(struct run *r, uint64_t ts_ns)
 {
-	if (!r->c.events)
-		r->c.first_ts = ts_ns;
-	r->c.events++;
-	r->c.last_ts = ts_ns;
+	run_count_record(&r->c, ts_ns);
 }
 
 /**
@@ -295,7 +383,7 @@ int run_stall(struct run *r, const struct zap_interval *iv)
 	r->c.stalls++;
 	if (!r->w)
 		return 0;
-	return writer_interval_open(r->w, iv, comm_get(r->comm, iv->pid));
+	return writer_interval_open(r->w, iv, name(r, iv->pid));
 }
 
 /**
@@ -358,7 +446,8 @@ int run_store_counts(struct run *r, struct dectab *t, const char *buffer)
 }
 
 /**
- * run_store_stats() - the engine's and the run's counters into run_stats
+ * run_store_stats() - what the histograms and the task/CPU totals gained,
+ * and the engine's and the run's counters into run_stats
  * @r: run
  *
  * Return: 0, or -1 if the writer failed.
@@ -407,11 +496,16 @@ int run_store_stats(struct run *r)
 		{ "context_windows",	cs->windows },
 		{ "context_truncated",	cs->truncated },
 		{ "context_overwritten", cs->overwritten },
+		{ "rows",		r->c.rows },
+		{ "below_threshold",	r->c.below },
+		{ "ranges_below_threshold", r->c.ranges_below },
 	};
 	size_t i;
 
 	if (!r->w)
 		return 0;
+	if (hist_flush(r->hist) < 0 || tally_flush(r->tally) < 0)
+		return -1;
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
 		if (writer_stat(r->w, c[i].name, (int64_t)c[i].v) < 0)
 			return -1;
@@ -449,7 +543,7 @@ struct engine *run_engine(struct run *r)
  */
 const char *run_comm(struct run *r, int pid)
 {
-	return comm_get(r->comm, pid);
+	return name(r, pid);
 }
 
 /**
@@ -492,5 +586,7 @@ void run_free(struct run *r)
 		return;
 	engine_free(r->eng);
 	context_free(r->ctx);
+	hist_free(r->hist);
+	tally_free(r->tally);
 	free(r);
 }

@@ -7,16 +7,22 @@
  *       --> engine.c --engine_ops--> run.c (comm names) --> writer.c
  *
  * Owns: the run's engine and its output adapters (engine callbacks ->
- * writer, with the comm name of the task), the run's counters and their
- * rows in run_stats, the per-event record counts (event_counts), and the
- * summary line. Both sources make the same calls in the same order, so a
- * trace.dat and a live session of the same workload store the same rows.
+ * writer, with the comm name of the task), the outlier stage (every
+ * finished interval and lock range counted in log2 histograms, hist.h,
+ * and per-task/per-CPU totals, tally.h; a row only for those at or above
+ * --slower-than, and always for unfinished, tainted and watchdog ones),
+ * the run's counters and their rows in run_stats, the per-event record
+ * counts (event_counts), and the summary line. Both sources make the same
+ * calls in the same order, so a trace.dat and a live session of the same
+ * workload store the same rows and histograms.
  *
  * Invariants:
  *  - without a writer (zapd import --decode-only, or the scan of a file
  *    that has no zap events) everything is paired and counted, nothing
  *    stored;
  *  - records are fed in timestamp order (a source merges its CPUs);
+ *  - the histograms and totals reach the writer at run_store_stats()
+ *    (a live commit, the end of a run) and when a window ends;
  *  - a loss marker is fed with run_lost() before the first record after
  *    the gap; a "shadow" loss taints like a marker but writes no row (the
  *    row came from another source of loss accounting).
@@ -33,6 +39,7 @@
 struct comm;
 struct dectab;
 struct engine;
+struct keep_opts;
 struct pair_spec;
 struct writer;
 
@@ -47,10 +54,22 @@ struct run_counts {
 	uint64_t	lost_stats;	/* loss reports from kernel stats */
 	uint64_t	stalls;		/* watchdog rows */
 	uint64_t	library_errors;	/* library messages (libmsg.h) */
+	uint64_t	rows;		/* interval rows written (not stalls) */
+	uint64_t	below;		/* finished intervals without a row */
+	uint64_t	ranges_below;	/* finished lock ranges without one */
 };
 
+/* run_count_record - run_record() inline, on run_counts(): a live hot path */
+static inline void run_count_record(struct run_counts *c, uint64_t ts_ns)
+{
+	if (!c->events)
+		c->first_ts = ts_ns;
+	c->events++;
+	c->last_ts = ts_ns;
+}
+
 struct run *run_new(const struct pair_spec *pairs, int npairs,
-		    struct comm *comm);
+		    struct comm *comm, const struct keep_opts *keep);
 void run_set_writer(struct run *r, struct writer *w);
 int run_set_context(struct run *r, uint64_t window_ns, uint64_t slow_ns);
 void run_set_buffer(struct run *r, const char *buffer);

@@ -38,6 +38,9 @@ static const char *const delete_sql[] = {
 	"DELETE FROM orphans WHERE run_id = ?1",
 	"DELETE FROM event_counts WHERE run_id = ?1",
 	"DELETE FROM run_stats WHERE run_id = ?1",
+	"DELETE FROM histograms WHERE run_id = ?1",
+	"DELETE FROM task_stats WHERE run_id = ?1",
+	"DELETE FROM cpu_stats WHERE run_id = ?1",
 	"DELETE FROM runs WHERE id = ?1",
 };
 

@@ -24,6 +24,8 @@
 #define STORE_ROWS	32
 #define STORE_CACHE	"-65536"	/* KiB: page cache while writing */
 #define STORE_SORT_CACHE "-1024"	/* KiB: CREATE INDEX sorter PMAs */
+#define STORE_LIVE_CACHE "-8192"	/* KiB: a live run appends: its RSS
+					 * stays flat once the cache is full */
 #define IV_COLS		18	/* interval_rows: id + 17 */
 #define SG_COLS		9	/* stages */
 #define EV_COLS		11	/* event_rows */
@@ -34,19 +36,24 @@
 	" range_lock_ns, range_wait_ns) VALUES "
 #define STACK_CACHE	256	/* stack text -> strings.id, by pointer */
 
-/* a bulk run drops intervals_dur and builds it at the end when the table
+/* a bulk run drops intervals_dur (and intervals_staged, schema/004) and
+ * builds them at the end when the table
  * was empty, or once it has written this many rows and at least as many
  * as the table had before: one sort of n rows is cheaper than n random
  * index inserts */
 #define DEFER_MIN_ROWS	65536
 #define DUR_INDEX_SQL	"CREATE INDEX IF NOT EXISTS intervals_dur" \
-			" ON interval_rows(dur_ns)"
+			" ON interval_rows(dur_ns);" \
+			" CREATE INDEX IF NOT EXISTS intervals_staged" \
+			" ON interval_rows(dur_ns) WHERE (f >> 12 & 15) > 0"
+#define DUR_INDEX_DROP	"DROP INDEX IF EXISTS intervals_dur;" \
+			" DROP INDEX IF EXISTS intervals_staged"
 
 /* the persistent statements of a writable store (store-rows.c) */
 enum {
 	S_IV1, S_IVN, S_IVID, S_SG1, S_SGN, S_EV1, S_EVN, S_RANGE, S_LOST,
 	S_ORPHAN, S_COUNT, S_STAT, S_STR_GET, S_STR_ADD, S_MAXID, S_FIELD,
-	S_WH1, S_WHN, S_NR
+	S_WH1, S_WHN, S_HIST, S_TASK, S_CPU, S_NR
 };
 
 /* struct qrow - a queued row: integer values, bit i set = column i NULL */

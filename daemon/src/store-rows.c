@@ -109,6 +109,36 @@ static const char *const stmt_sql[S_NR] = {
 		    " name) VALUES (?1, ?2, ?3, ?4)",
 	[S_WH1] = WH_INSERT "(?,?,?,?,?,?,?,?,?,?,?)",
 	[S_WHN] = NULL,
+	/* histogram and tally rows add up (hist.h, tally.h) */
+	[S_HIST] =
+	"INSERT INTO histograms (run_id, kind, path, metric, win_ns, bucket,"
+	" count, total_ns, min_ns, max_ns)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+	" ON CONFLICT DO UPDATE SET count = count + excluded.count,"
+	" total_ns = total_ns + excluded.total_ns,"
+	" min_ns = min(min_ns, excluded.min_ns),"
+	" max_ns = max(max_ns, excluded.max_ns)",
+	[S_TASK] =
+	"INSERT INTO task_stats (run_id, kind, pid, comm, intervals, finished,"
+	" tainted, hung, pages, total_ns, max_ns)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+	" ON CONFLICT DO UPDATE SET intervals = intervals + excluded.intervals,"
+	" finished = finished + excluded.finished,"
+	" tainted = tainted + excluded.tainted, hung = hung + excluded.hung,"
+	" pages = pages + excluded.pages,"
+	" total_ns = total_ns + excluded.total_ns,"
+	" max_ns = max(max_ns, excluded.max_ns)",
+	/* SET sees the old row: max_pid/max_comm follow a larger max_ns */
+	[S_CPU] =
+	"INSERT INTO cpu_stats (run_id, kind, cpu, finished, total_ns, max_ns,"
+	" max_pid, max_comm) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	" ON CONFLICT DO UPDATE SET finished = finished + excluded.finished,"
+	" total_ns = total_ns + excluded.total_ns,"
+	" max_pid = CASE WHEN excluded.max_ns > max_ns THEN excluded.max_pid"
+	" ELSE max_pid END,"
+	" max_comm = CASE WHEN excluded.max_ns > max_ns THEN excluded.max_comm"
+	" ELSE max_comm END,"
+	" max_ns = max(max_ns, excluded.max_ns)",
 };
 
 /* build_multi - "PREFIX (?,...),(?,...)..." with @rows rows of @cols */
@@ -997,4 +1027,103 @@ void st_rows_clear(struct store *st)
 		st->open_rows = o->next;
 		free(o);
 	}
+}
+
+/* path_text - the stored name of done path @v ("" for none) in @buf */
+static const char *path_text(const struct store *st, int v, char *buf,
+			     size_t len)
+{
+	if (v < 0)
+		return "";
+	if (v < ZAP_NAMES_MAX && st->names.path[v])
+		return st->names.path[v];
+	snprintf(buf, len, "%d", v);
+	return buf;
+}
+
+/**
+ * store_hist() - add a histogram bucket's part to its row (upsert)
+ * @st: store with an open run
+ * @row: what the bucket gained (hist.h)
+ *
+ * Return: 0 or -1.
+ */
+int store_hist(struct store *st, const struct hist_row *row)
+{
+	sqlite3_stmt *s = st->stmt[S_HIST];
+	char num[16];
+
+	if (st_begin_txn(st) < 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, st->run_id);
+	sqlite3_bind_text(s, 2, row->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, path_text(st, row->path, num, sizeof(num)),
+			  -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, hist_metric_name(row->metric), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (int64_t)row->win_ns);
+	sqlite3_bind_int(s, 6, row->bucket);
+	sqlite3_bind_int64(s, 7, (int64_t)row->count);
+	sqlite3_bind_int64(s, 8, (int64_t)row->total_ns);
+	sqlite3_bind_int64(s, 9, (int64_t)row->min_ns);
+	sqlite3_bind_int64(s, 10, (int64_t)row->max_ns);
+	if (st_step(st, s) < 0)
+		return -1;
+	return st_row(st, 1);
+}
+
+/* store_task - a task's part of task_stats */
+static int store_task(struct store *st, const struct tally_row *row)
+{
+	sqlite3_stmt *s = st->stmt[S_TASK];
+
+	sqlite3_bind_int64(s, 1, st->run_id);
+	sqlite3_bind_text(s, 2, row->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, row->pid);
+	sqlite3_bind_text(s, 4, row->comm ? row->comm : "", -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (int64_t)row->intervals);
+	sqlite3_bind_int64(s, 6, (int64_t)row->finished);
+	sqlite3_bind_int64(s, 7, (int64_t)row->tainted);
+	sqlite3_bind_int64(s, 8, (int64_t)row->hung);
+	sqlite3_bind_int64(s, 9, (int64_t)row->pages);
+	sqlite3_bind_int64(s, 10, (int64_t)row->total_ns);
+	sqlite3_bind_int64(s, 11, (int64_t)row->max_ns);
+	return st_step(st, s);
+}
+
+/* store_cpu - a start CPU's part of cpu_stats */
+static int store_cpu(struct store *st, const struct tally_row *row)
+{
+	sqlite3_stmt *s = st->stmt[S_CPU];
+
+	sqlite3_bind_int64(s, 1, st->run_id);
+	sqlite3_bind_text(s, 2, row->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, row->cpu);
+	sqlite3_bind_int64(s, 4, (int64_t)row->intervals);
+	sqlite3_bind_int64(s, 5, (int64_t)row->total_ns);
+	sqlite3_bind_int64(s, 6, (int64_t)row->max_ns);
+	sqlite3_bind_int(s, 7, row->max_pid);
+	if (row->max_comm)
+		sqlite3_bind_text(s, 8, row->max_comm, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 8);
+	return st_step(st, s);
+}
+
+/**
+ * store_tally() - add a task's (@row->cpu < 0) or a CPU's part to its row
+ * of task_stats or cpu_stats (upsert)
+ * @st: store with an open run
+ * @row: what it gained (tally.h)
+ *
+ * Return: 0 or -1.
+ */
+int store_tally(struct store *st, const struct tally_row *row)
+{
+	if (st_begin_txn(st) < 0)
+		return -1;
+	if ((row->cpu < 0 ? store_task(st, row) : store_cpu(st, row)) < 0)
+		return -1;
+	return st_row(st, 1);
 }

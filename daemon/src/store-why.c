@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * store-why.c - the attribution of intervals and ranges on disk
- * (schema/004-why.sql; see the essay in store.c).
+ * (schema/005-why.sql; see the essay in store.c).
  *
  * Owns: the encoding of struct zap_attr: the interval_why row of an
  * interval (queued STORE_ROWS at a time like the stages, keyed by the

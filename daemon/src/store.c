@@ -18,7 +18,11 @@
  *    then;
  *  - a non-bulk run (zapd live) commits when store_commit() is called (at
  *    least every --commit-ms) and every STORE_BATCH rows, with
- *    synchronous = NORMAL: a crash loses at most the last transaction;
+ *    synchronous = NORMAL and a smaller page cache (STORE_LIVE_CACHE): a
+ *    crash loses at most the last transaction;
+ *  - histogram and task/CPU rows (store_hist(), store_tally()) are
+ *    upserts that add what a bucket, task or CPU gained: the run layer
+ *    writes each part once, so the committed rows are sums of parts;
  *  - store_run_end() writes the totals and state = 'done' in the last
  *    transaction; a bulk run then checkpoints (TRUNCATE) and leaves the
  *    pragmas as a non-bulk store has them.
@@ -32,8 +36,9 @@
  *
  * Deferred index. A bulk run into an empty interval table, or one that
  * has written DEFER_MIN_ROWS rows and at least as many as the table held,
- * drops intervals_dur inside its transaction: one sort at the end beats
- * a random index insert per row. store_run_end() then commits the rows
+ * drops intervals_dur (and intervals_staged, schema/004) inside its
+ * transaction: one sort at the end beats a random index insert per row.
+ * store_run_end() then commits the rows
  * first (state still 'importing'), lets a second connection checkpoint
  * them while this one builds the index (a small sort cache: PMAs that fit
  * the CPU cache), and flips the state in a last transaction.
@@ -221,8 +226,9 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 		return -1;
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO runs (source, path, hash,"
 			       " size, label, kernel, host, clock, buffers,"
-			       " importer_pid) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-			       " ?7, ?8, ?9, ?10)", -1, &s, NULL) != SQLITE_OK)
+			       " importer_pid, slower_than_ns, window_ns)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+			       " ?10, ?11, ?12)", -1, &s, NULL) != SQLITE_OK)
 		goto out;
 	st_bind_text(s, 1, ri->source);
 	st_bind_text(s, 2, ri->path);
@@ -234,6 +240,10 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 	st_bind_text(s, 8, ri->clock);
 	st_bind_text(s, 9, ri->buffers);
 	sqlite3_bind_int64(s, 10, getpid());
+	if (ri->slower_than_ns >= 0)
+		sqlite3_bind_int64(s, 11, ri->slower_than_ns);
+	if (ri->window_ns)
+		sqlite3_bind_int64(s, 12, (int64_t)ri->window_ns);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		goto out;
 	st->run_id = sqlite3_last_insert_rowid(st->db);
@@ -245,6 +255,9 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 	st->first_id = st->last_id = 0;
 	st->dur_deferred = false;
 	st->niv = st->nsg = st->nev = st->nwh = 0;
+	if (!st->bulk &&
+	    st_exec(st, "PRAGMA cache_size = " STORE_LIVE_CACHE) < 0)
+		goto out;
 	if (st->bulk) {
 		/* nothing of the run is committed before store_run_end(): a
 		 * crash rolls it back and the run row is reaped, so the
@@ -481,7 +494,7 @@ int st_defer_index(struct store *st, int n)
 		return 0;
 	log_debug("run %lld: building intervals_dur at the end",
 		  (long long)st->run_id);
-	if (st_exec(st, "DROP INDEX IF EXISTS intervals_dur") < 0)
+	if (st_exec(st, DUR_INDEX_DROP) < 0)
 		return -1;
 	st->dur_deferred = true;
 	return 0;

@@ -36,6 +36,8 @@ struct run_info {
 	const char	*clock;
 	const char	*buffers;
 	bool		bulk;		/* one transaction for the run (import) */
+	int64_t		slower_than_ns;	/* rows only from here, < 0: all */
+	uint64_t	window_ns;	/* histogram window */
 };
 
 /* struct run_end - what is known when it ends */
@@ -85,5 +87,7 @@ int store_event_count(struct store *st, const char *buffer,
 		      const char *system, const char *event, int cpu,
 		      int64_t count);
 int store_stat(struct store *st, const char *name, int64_t value);
+int store_hist(struct store *st, const struct hist_row *row);
+int store_tally(struct store *st, const struct tally_row *row);
 
 #endif /* ZAPD_STORE_H */

@@ -25,7 +25,7 @@
 
 enum {
 	R_IV, R_IV_OPEN, R_IV_CLOSE, R_RANGE, R_LOST, R_ORPHAN, R_EVENT,
-	R_FIELDS, R_COUNT, R_STAT, R_COMMIT,
+	R_FIELDS, R_COUNT, R_STAT, R_COMMIT, R_HIST, R_TALLY,
 };
 
 /* struct rec - a record header; the payload follows, 8-byte aligned */
@@ -104,6 +104,10 @@ static int apply(struct store *st, const struct rec *r)
 		return store_stat(st, r->str, *(const int64_t *)p);
 	case R_COMMIT:
 		return store_commit(st);
+	case R_HIST:
+		return store_hist(st, p);
+	case R_TALLY:
+		return store_tally(st, p);
 	}
 	return -1;
 }
@@ -408,6 +412,30 @@ int writer_event_count(struct writer *w, const char *buffer,
 int writer_stat(struct writer *w, const char *name, int64_t value)
 {
 	return put_copy(w, R_STAT, name, &value, sizeof(value));
+}
+
+/**
+ * writer_hist() - queue store_hist(@row)
+ * @w: writer
+ * @row: copied (its kind is not)
+ *
+ * Return: 0, or -1 if the writer failed.
+ */
+int writer_hist(struct writer *w, const struct hist_row *row)
+{
+	return put_copy(w, R_HIST, NULL, row, sizeof(*row));
+}
+
+/**
+ * writer_tally() - queue store_tally(@row)
+ * @w: writer
+ * @row: copied (its kind and comm strings are not)
+ *
+ * Return: 0, or -1 if the writer failed.
+ */
+int writer_tally(struct writer *w, const struct tally_row *row)
+{
+	return put_copy(w, R_TALLY, NULL, row, sizeof(*row));
 }
 
 /**

@@ -13,7 +13,8 @@
  *    touches the store;
  *  - records are copied into 256 KiB batches (an interval without its
  *    unused stage slots); strings are NOT copied: comm (comm.h interns
- *    them), buffer, source, kind, stat and event names must stay valid
+ *    them), buffer, source, kind, stat and event names (also those of
+ *    histogram and tally rows) must stay valid
  *    until writer_stop();
  *  - a batch is handed over when it is full, at writer_commit() (so a
  *    live run's rows reach the database within its commit interval) and
@@ -52,6 +53,8 @@ int writer_event_count(struct writer *w, const char *buffer,
 		       const char *system, const char *event, int cpu,
 		       int64_t count);
 int writer_stat(struct writer *w, const char *name, int64_t value);
+int writer_hist(struct writer *w, const struct hist_row *row);
+int writer_tally(struct writer *w, const struct tally_row *row);
 int writer_commit(struct writer *w);
 int writer_stop(struct writer *w);
 

@@ -64,7 +64,7 @@ is "$(lines $T/err)" 1 "query on missing db: one line"
 "$ZAPD" query --list > $T/out
 ok $? "query --list"
 for q in slowest slowest-per-cpu per-process histogram stages lock-wait \
-	 hung tainted lost inside; do
+	 hung tainted lost inside percentiles percentiles-window; do
 	grep -q "^$q " $T/out
 	ok $? "query --list has $q"
 done
@@ -81,5 +81,42 @@ printf 'plain text\n' > $T/text.db
 "$ZAPD" query slowest --db $T/text.db > /dev/null 2> $T/err
 is $? 1 "query on a text file: exit 1"
 is "$(lines $T/err)" 1 "query on a text file: one line"
+
+# --slower-than, --all, --window: one line, exit 2, no database
+for a in "--slower-than 5" "--slower-than -1ms" "--slower-than 1.5" \
+	 "--slower-than 2d" "--slower-than ms" "--slower-than 2ms --all" \
+	 "--all --slower-than 1us" "--slower-than 90000s" "--window 0" \
+	 "--window -1" "--window 1x" "--slower-than"; do
+	"$ZAPD" import tests/data/munmap-4k.dat --db $T/k.db $a > $T/out 2> $T/err
+	is "$? $(lines $T/err)" "2 1" "import $a: exit 2, one line"
+	[ ! -e $T/k.db ]
+	ok $? "import $a: no database created"
+done
+"$ZAPD" import tests/data/munmap-4k.dat --db $T/k.db --all --slower-than 1us \
+	2> $T/err
+grep -q "^zapd: import: --all and --slower-than exclude each other (zapd import --help)$" $T/err
+ok $? "--all with --slower-than: says they exclude each other"
+"$ZAPD" import tests/data/munmap-4k.dat --db $T/k.db --slower-than 5 2> $T/err
+grep -q "bad --slower-than '5' (want a duration" $T/err
+ok $? "--slower-than without a unit: says it wants a duration"
+for a in "1500ns 1500" "2.5us 2500" "50us 50000" "2ms 2000000" "1s 1000000000" \
+	 "0.5ms 500000"; do
+	set -- $a
+	rm -f $T/k.db
+	"$ZAPD" import tests/data/munmap-4k.dat --db $T/k.db --slower-than $1 \
+		> /dev/null 2>&1
+	is "$(sqlite3 $T/k.db "SELECT slower_than_ns FROM runs")" $2 \
+	   "--slower-than $1 = $2 ns"
+done
+"$ZAPD" import --help > $T/out
+for o in --slower-than --all --window; do
+	grep -q -- "$o" $T/out
+	ok $? "import --help documents $o"
+done
+"$ZAPD" live --help > $T/out
+for o in --slower-than --all --window "default 100us"; do
+	grep -q -- "$o" $T/out
+	ok $? "live --help documents $o"
+done
 
 done_testing

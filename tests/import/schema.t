@@ -2,7 +2,10 @@
 # schema.t - schema migrations and the bulk import's commit protocol:
 # a database written by schema 001 migrates (every intervals/stages value
 # the same through the view), the intervals view accepts INSERT/DELETE,
-# the canned queries use their indexes (EXPLAIN QUERY PLAN), and a bulk
+# a schema 003 database migrates to 004 with histograms and task/CPU
+# totals computed from its rows equal to those zapd writes itself, the
+# canned queries use their indexes (EXPLAIN QUERY PLAN) and the ones
+# reading the per-run aggregates never scan the intervals, and a bulk
 # import that fails or dies between its two commits leaves no rows and
 # an intervals_dur index behind.
 cd "$(dirname "$0")/../.." || exit 1
@@ -103,12 +106,67 @@ is "$(sqlite3 $T/keep.db "SELECT count(*) FROM intervals WHERE id = 1") \
 $(sqlite3 $T/keep.db "SELECT count(*) FROM stages WHERE interval_id = 1")" \
    "0 0" "DELETE FROM intervals removes the row and its stages"
 
+# --- 003 -> 004: the histograms and totals of old runs, from their rows ----
+# zapd writes them for a run as it imports it; a 003 database (the same
+# runs without them) gets them from migration 004's SQL: they must agree.
+for f in tests/data/*.dat; do
+	"$ZAPD" import "$f" --db $T/m4.db > /dev/null || break
+done
+# and a --pair run (host syscalls), where this host can record one
+record_host $T/pair.dat &&
+	"$ZAPD" import $T/pair.dat --db $T/m4.db \
+	--pair syscalls:sys_enter_munmap,syscalls:sys_exit_munmap > /dev/null
+aggs() {	# aggs DB - the three tables, every column, in key order
+	for t in histograms task_stats cpu_stats; do
+		echo "$t: $(sqlite3 "$1" "SELECT count(*) FROM $t")"
+		sqlite3 "$1" "SELECT * FROM $t ORDER BY 1, 2, 3, 4, 5, 6"
+	done
+}
+aggs $T/m4.db > $T/want
+cp $T/m4.db $T/m3.db
+# back to 003: without 005's attribution objects, then without 004's
+sqlite3 $T/m3.db "DROP VIEW why; DROP VIEW range_why; DROP VIEW why_measured;
+	DROP TRIGGER intervals_delete;
+	CREATE TRIGGER intervals_delete INSTEAD OF DELETE ON intervals BEGIN
+		DELETE FROM stages WHERE interval_id = OLD.id;
+		DELETE FROM interval_rows WHERE id = OLD.id; END;
+	DROP TABLE interval_why; DROP INDEX ranges_lock;
+	ALTER TABLE ranges DROP COLUMN irq_ns;
+	ALTER TABLE ranges DROP COLUMN softirq_ns;
+	ALTER TABLE ranges DROP COLUMN nmi_ns;
+	ALTER TABLE ranges DROP COLUMN sched_ns;
+	ALTER TABLE ranges DROP COLUMN runnable_ns;
+	ALTER TABLE ranges DROP COLUMN n; ALTER TABLE ranges DROP COLUMN spin_ns;
+	ALTER TABLE ranges DROP COLUMN caller;
+	ALTER TABLE ranges DROP COLUMN stack;
+	DROP TABLE histograms; DROP TABLE task_stats;
+	DROP TABLE cpu_stats; DROP INDEX intervals_staged;
+	ALTER TABLE runs DROP COLUMN slower_than_ns;
+	ALTER TABLE runs DROP COLUMN window_ns; PRAGMA user_version = 3"
+"$ZAPD" import tests/data/two-threads.dat --db $T/m3.db > /dev/null 2> $T/err
+rc=$?
+"$ZAPD" import tests/data/two-threads.dat --db $T/m4.db > /dev/null 2> $T/err
+is "$rc $?" "0 0" "003 database: import migrates it to $nmig"
+aggs $T/m3.db > $T/got
+aggs $T/m4.db > $T/want
+cmp -s $T/want $T/got
+r=$?
+ok $r "003 -> 004: histograms, task_stats, cpu_stats from the rows = zapd's ($(grep -c . $T/want) lines)"
+[ $r -eq 0 ] || diff $T/want $T/got | head -10 | sed 's/^/# /'
+grep -q "^histograms: [1-9]" $T/want
+ok $? "... and there are some"
+is "$(sqlite3 $T/m3.db "SELECT count(*) FROM runs WHERE window_ns = 60000000000
+			AND slower_than_ns IS NULL")" \
+   "$(sqlite3 $T/m3.db "SELECT count(*) FROM runs")" \
+   "003 -> 004: old runs have every row (slower_than_ns NULL), 60 s windows"
+integrity $T/m3.db
+
 # --- the canned queries use their indexes -----------------------------------
 plan() {	# plan QUERY - EXPLAIN QUERY PLAN of queries/QUERY.sql, :n = 10
 	sqlite3 $T/old.db "EXPLAIN QUERY PLAN $(grep -v '^--' queries/$1.sql |
 		sed 's/coalesce(:n, [0-9]*)/10/')"
 }
-for q in slowest:intervals_dur stages:intervals_dur hung:intervals_unfinished \
+for q in slowest:intervals_dur stages:intervals_staged hung:intervals_unfinished \
 	 tainted:intervals_unfinished lock-wait:ranges_wait; do
 	plan ${q%%:*} > $T/plan
 	grep -q "USING INDEX ${q#*:}" $T/plan
@@ -116,6 +174,15 @@ for q in slowest:intervals_dur stages:intervals_dur hung:intervals_unfinished \
 	grep -q "SCAN t$\|SCAN t \|SCAN interval_rows" $T/plan
 	[ $? -ne 0 ]
 	ok $? "${q%%:*}: no full scan of the intervals"
+done
+
+# the queries of the per-run aggregates read those, never the intervals
+for q in percentiles percentiles-window histogram per-process \
+	 slowest-per-cpu; do
+	plan $q > $T/plan
+	grep -q "interval_rows\|SCAN t\b\|strings" $T/plan
+	[ $? -ne 0 ]
+	ok $? "$q: reads no interval rows"
 done
 
 # --- bulk import: a failure after its rows were committed ------------------

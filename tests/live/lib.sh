@@ -33,6 +33,13 @@ need_host() {
 	fi
 }
 
+# quiet_err NAME [FILE] - stderr ($T/err) holds nothing but zapd live's
+# start-up line about which intervals get rows
+quiet_err() {
+	is "$(grep -v '^zapd: live: rows only for intervals >= \|^zapd: live: a row for every interval (--all)' "${2:-$T/err}")" "" \
+	   "$1: nothing on stderr but the row-threshold line"
+}
+
 # q DB SQL - one query from another process (the sqlite3 shell)
 q() {
 	sqlite3 -cmd '.timeout 5000' "$1" "$2" 2>&1

@@ -35,24 +35,33 @@ rc=$?
 t1=$(now_ms)
 is $rc 0 "SIGTERM: exit 0"
 cmp_ok $((t1 - t0)) -lt 2000 "SIGTERM: exited in $((t1 - t0)) ms (< 2000)"
-is "$(cat $T/err)" "" "nothing on stderr"
+quiet_err SIGTERM
 is "$(q $DB 'PRAGMA integrity_check')" ok "PRAGMA integrity_check = ok"
 no_instance
 ok $? "no instance left in $TR/instances"
 is "$(q $DB "SELECT state, complete FROM runs")" "done|1" "run done, complete"
-n=$(q $DB "SELECT count(*) FROM intervals WHERE finished = 1")
-cmp_ok "$n" -gt 1000 "intervals stored ($n)"
+n=$(q $DB "SELECT sum(count) FROM histograms")
+cmp_ok "$n" -gt 1000 "intervals counted in the histograms ($n)"
+is "$(q $DB "SELECT value FROM run_stats WHERE name = 'finished'")" "$n" \
+   "... all of them, up to the drain after SIGTERM"
+is "$(q $DB "SELECT count(*) FROM intervals WHERE finished
+	     AND dur_ns < (SELECT slower_than_ns FROM runs)")" 0 \
+   "rows only for intervals at or above the default --slower-than"
 
 # 2. kill -9 mid-run: committed rows survive, the run is kept
 rm -f $DB $DB-wal $DB-shm
 "$ZAPD" live --db $DB --instance $INST $PAIR --comm munmap-n \
-	--commit-ms 100 > $T/out 2> $T/err &
+	--commit-ms 100 --all > $T/out 2> $T/err &
 zp=$!
 bg_pids="$bg_pids $zp"
 wait_for 10 live_ready $DB
 sleep 1
 before=$(q $DB "SELECT count(*) FROM intervals")
 cmp_ok "$before" -gt 0 "kill -9: rows visible to another process before the kill ($before)"
+# the histograms and counters are committed every 5 s (LIVE_STATS_MS)
+hist_rows() { [ "$(q $DB "SELECT count(*) FROM histograms")" -gt 0 ]; }
+wait_for 10 hist_rows
+ok $? "kill -9: histograms committed while tracing"
 kill -9 $zp
 wait $zp 2>/dev/null
 after=$(q $DB "SELECT count(*) FROM intervals")
@@ -76,6 +85,10 @@ is "$(q $DB "SELECT state, complete FROM runs WHERE id = 1")" "done|0" \
    "killed run: state done, complete 0"
 is "$(q $DB "SELECT count(*) FROM intervals WHERE run_id = 1")" "$after" \
    "killed run: its rows are still there"
+hn=$(q $DB "SELECT coalesce(sum(count), 0) FROM histograms WHERE run_id = 1")
+fn=$(q $DB "SELECT count(*) FROM intervals WHERE run_id = 1 AND finished")
+cmp_ok "$hn" -gt 0 "killed run: its committed histograms are kept ($hn)"
+cmp_ok "$hn" -le "$fn" "... and count no interval without its committed row ($fn)"
 
 # 3. --user: kill -9 of the unprivileged tracer, the root parent cleans up
 mkdir $T/u && chown nobody $T/u

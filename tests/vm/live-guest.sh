@@ -1,10 +1,11 @@
 # tests/vm/live-guest.sh - guest half of tests/vm/live.t (run by vm/run.sh).
-# Runs `zapd live` (its own tracefs instance, all zap events) while each
+# Runs `zapd live --all` (its own tracefs instance, all zap events, a row
+# per interval: tests/vm/outlier.t covers the default mode) while each
 # workload is also recorded with `trace-cmd record` on the top-level
 # buffer, then stops zapd with SIGTERM. The host compares the two.
 set -u
 command -v zapd > /dev/null || { echo "no zapd in the initramfs"; exit 2; }
-zapd live --db /tmp/live.db --stages --lock --stall-ms 2000 -v > live.log 2>&1 &
+zapd live --db /tmp/live.db --stages --lock --stall-ms 2000 --all -v > live.log 2>&1 &
 zp=$!
 # wait until zapd's instance exists and its events are on
 i=0

@@ -1,4 +1,4 @@
--- 004-why.sql - schema version 4: why was it slow.
+-- 005-why.sql - schema version 5: why was it slow.
 --
 -- Attribution (daemon/src/attr.c): for each interval and PTE lock range
 -- of a run that recorded the handler, switch or stack events (trace-cmd
