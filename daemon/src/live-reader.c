@@ -255,6 +255,7 @@ static int record(struct live *l, struct lcpu *c, const void *data,
 {
 	struct tep_record rec = {
 		.ts = ts, .cpu = c->cpu, .data = (void *)data,
+		.size = (int)c->sb.rec_len,	/* bounds kstack_read() */
 	};
 	struct ext_event e;
 	struct evdec *d;

@@ -405,9 +405,11 @@ static int why_section(struct rep *r, const struct why_sec *w)
 /* how to record what attribution and callers need (docs/events.md) */
 #define WHY_RECORD								"<code>trace-cmd record -e zap -e zap:zap_pte_lock -R stacktrace " 	"-e irq_vectors -e irq -e nmi -e sched:sched_switch ...</code> or " 	"<code>zapd live --why</code>"
 
-/* the breakdown of WHY_TABLE by column COL, for the run */
+/* the breakdown of WHY_TABLE by column COL, for the run (durations of
+ * the finished ones: 0 for a group of unfinished intervals only) */
 #define WHY_SQL(COL)							\
-	"SELECT w." COL ", count(*), sum(i.dur_ns), max(i.dur_ns) FROM " \
+	"SELECT w." COL ", count(*), coalesce(sum(i.dur_ns), 0), "	\
+	"coalesce(max(i.dur_ns), 0) FROM "				\
 	WHY_TABLE " AS w JOIN interval_rows AS i ON i.id = w." WHY_ID	\
 	" WHERE i.id BETWEEN :lo AND :hi AND i.run_id = :run "		\
 	"GROUP BY 1 ORDER BY 3 DESC"

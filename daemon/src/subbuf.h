@@ -47,6 +47,8 @@ struct subbuf {
 	uint32_t		next;	/* offset of the next event */
 	uint64_t		ts;	/* of the last record returned */
 	int64_t			missed;	/* lost before this page, -1 unknown */
+	uint32_t		rec_len;	/* payload bytes of the record
+						 * sb_next() returned last */
 };
 
 static inline uint32_t sb_u32(const unsigned char *p)
@@ -110,7 +112,7 @@ static inline int sb_load(struct subbuf *sb, const void *page, uint32_t len,
  * @ts: set to its timestamp
  *
  * Return: a pointer to its payload (the trace event: common_type
- * first), or NULL at the end of the sub-buffer.
+ * first; sb->rec_len bytes), or NULL at the end of the sub-buffer.
  */
 static inline const void *sb_next(struct subbuf *sb, uint64_t *ts)
 {
@@ -126,6 +128,7 @@ static inline const void *sb_next(struct subbuf *sb, uint64_t *ts)
 			sb->next += 4 + len;
 			sb->ts += delta;
 			*ts = sb->ts;
+			sb->rec_len = len;
 			return e + 4;
 		}
 		if (room < 4 || (type == SB_PADDING && !delta))
@@ -139,6 +142,7 @@ static inline const void *sb_next(struct subbuf *sb, uint64_t *ts)
 			sb->next += 4 + len;
 			sb->ts += delta;
 			*ts = sb->ts;
+			sb->rec_len = a0 - 4;
 			return e + 8;
 		case SB_PADDING:
 			if (a0 > room)

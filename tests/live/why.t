@@ -43,7 +43,7 @@ my $zp = fork() // die;
 if (!$zp) {
 	open(STDOUT, '>', "$tmp/out");
 	open(STDERR, '>', "$tmp/err");
-	exec($zapd, 'live', '--db', $db, '--instance', $inst, '--why', '--comm', 'timer-zap',
+	exec($zapd, 'live', '--db', $db, '--instance', $inst, '--why', '--all', '--comm', 'timer-zap',
 	     '--pair', 'syscalls:sys_enter_munmap,syscalls:sys_exit_munmap', map { split / / } @e);
 	exit 127;
 }
@@ -58,7 +58,8 @@ select(undef, undef, undef, 0.3);
 kill 'INT', $zp;
 waitpid($zp, 0);
 is($? >> 8, 0, 'SIGINT: exit 0');
-is(`cat $tmp/err`, '', 'nothing on stderr');
+is(`cat $tmp/err`, "zapd: live: a row for every interval (--all), histograms in 60s windows\n",
+   'stderr: only the line that says every interval gets a row');
 ok(!-e "$tr/instances/$inst", 'instance removed');
 is(one($db, "SELECT count(*) FROM lost WHERE source = 'marker'"), 0, 'no losses');
 

@@ -17,8 +17,10 @@ grep -q "^EXIT STATUS" $T/man && grep -q "^FILES" $T/man &&
 ok $? "man page has COMMANDS, EXIT STATUS, FILES, EXAMPLES"
 
 $PY tests/show/options.py "$ZAPD" man/zapd.8 completion/zapd daemon/src \
-	> $T/opts
+	> $T/opts 2> $T/optserr
+rc=$?
 tap_lines < $T/opts
+is "$rc:$(head -c 2000 $T/optserr)" "0:" "options.py: every check ran and passed"
 
 # the comparison can fail: an option forgotten in each place
 mkdir $T/src

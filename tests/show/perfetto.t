@@ -26,8 +26,11 @@ check() {	# check RUN [DUR MIN_NS]
 	"$ZAPD" export --db $DB --run $1 --perfetto $out ${2:+--slower-than $2} \
 		2> $T/err
 	is "$?:$(cat $T/err)" "0:" "run $1${2:+ --slower-than $2}: exported, quiet"
-	$PY tests/show/check-perfetto.py $out $DB $1 ${3:-0} > $T/chk
+	$PY tests/show/check-perfetto.py $out $DB $1 ${3:-0} > $T/chk \
+		2> $T/chkerr
+	rc=$?
 	tap_lines < $T/chk
+	is "$rc:$(head -c 2000 $T/chkerr)" "0:" "run $1: every check ran and passed"
 }
 for run in $(sqlite3 $DB "SELECT id FROM runs ORDER BY id"); do
 	check $run

@@ -50,8 +50,11 @@ for run in $(sqlite3 $DB "SELECT id FROM runs ORDER BY id"); do
 	chromium_dom $html $T/r$run.dom
 	grep -q '<section id="latency">' $T/r$run.dom
 	ok $? "run $run: Chromium built the DOM"
-	$PY tests/show/check-report.py $html $T/r$run.dom $DB $run > $T/chk
+	$PY tests/show/check-report.py $html $T/r$run.dom $DB $run > $T/chk \
+		2> $T/chkerr
+	rc=$?
 	tap_lines < $T/chk
+	is "$rc:$(head -c 2000 $T/chkerr)" "0:" "run $run: every check ran and passed"
 	png=$SHOTS/report-$run-$name.png
 	rm -f $png
 	chromium_png $html $png

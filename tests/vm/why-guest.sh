@@ -44,13 +44,14 @@ rec() {		# NAME [-F] CMD...: one trace.dat
 
 : > live.facts
 # the first live run also stores the events it attributes (-e), so the
-# host can compute the oracle on exactly what zapd live saw
+# host can compute the oracle on exactly what zapd live saw, and a row
+# for every interval (--all), so every one is compared
 WHY_E="-e irq:irq_handler_entry -e irq:irq_handler_exit -e irq:softirq_entry -e irq:softirq_exit -e nmi:nmi_handler -e sched:sched_switch"
 for e in $(ls $T/events/irq_vectors | grep -E '_(entry|exit)$'); do
 	WHY_E="$WHY_E -e irq_vectors:$e"
 done
 # shellcheck disable=SC2086
-live_start /tmp/live.db zapdwhy $WHY_E
+live_start /tmp/live.db zapdwhy --all $WHY_E
 rec timer-zap -F -c timer-zap 1024 20 50
 rec callers-all callers all 128
 rec callers-mixed callers mixed 128
