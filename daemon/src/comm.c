@@ -6,7 +6,8 @@
  * freed only by comm_free()), a direct-mapped pid cache of COMM_SLOTS
  * entries pointing into that set, and the backends' lookups. A pid whose
  * lookup failed is cached as unknown too, so a miss costs one lookup per
- * pid, not one per row.
+ * pid, not one per row. The table backend's names are kept in a pid map
+ * (open addressing), the cache in front of it.
  */
 #include <fcntl.h>
 #include <stdbool.h>
@@ -41,6 +42,13 @@ struct name {
 	uint64_t	h;
 };
 
+/* struct pidname - the table backend's entry: @pid's name */
+struct pidname {
+	int		pid;
+	bool		used;
+	const char	*name;		/* interned */
+};
+
 struct comm {
 	enum backend		be;
 	struct tep_handle	*tep;
@@ -51,6 +59,8 @@ struct comm {
 	struct slot		slots[COMM_SLOTS];
 	struct name		*set;
 	size_t			nset, setcap;	/* power of two */
+	struct pidname		*tab;		/* table backend */
+	size_t			ntab, tabcap;	/* power of two */
 };
 
 /* hash - FNV-1a over @len bytes */
@@ -176,6 +186,44 @@ static struct slot *slot_of(struct comm *c, int pid)
 	return &c->slots[(unsigned int)pid % COMM_SLOTS];
 }
 
+/* tab_find - the table entry of @pid, or the free one it would take */
+static struct pidname *tab_find(struct comm *c, int pid)
+{
+	size_t i = ((unsigned int)pid * 0x9e3779b1u) & (c->tabcap - 1);
+
+	while (c->tab[i].used && c->tab[i].pid != pid)
+		i = (i + 1) & (c->tabcap - 1);
+	return &c->tab[i];
+}
+
+/* tab_put - @pid's name into the table backend's map; -1 on ENOMEM */
+static int tab_put(struct comm *c, int pid, const char *name)
+{
+	struct pidname *e, *old = c->tab;
+	size_t i, oldcap = c->tabcap;
+
+	if ((c->ntab + 1) * 2 > c->tabcap) {
+		c->tabcap = oldcap ? oldcap * 2 : 256;
+		c->tab = calloc(c->tabcap, sizeof(*c->tab));
+		if (!c->tab) {
+			c->tab = old;
+			c->tabcap = oldcap;
+			return -1;
+		}
+		for (i = 0; i < oldcap; i++)
+			if (old[i].used)
+				*tab_find(c, old[i].pid) = old[i];
+		free(old);
+	}
+	e = tab_find(c, pid);
+	if (!e->used)
+		c->ntab++;
+	e->used = true;
+	e->pid = pid;
+	e->name = name;
+	return 0;
+}
+
 /**
  * comm_set() - set the name of @pid (table backend; any backend's cache)
  * @c: cache
@@ -190,7 +238,7 @@ int comm_set(struct comm *c, int pid, const char *name, int len)
 	struct slot *s = slot_of(c, pid);
 	const char *n = intern(c, name, len);
 
-	if (!n)
+	if (!n || (c->be == B_TABLE && tab_put(c, pid, n) < 0))
 		return -1;
 	s->pid = pid;
 	s->valid = true;
@@ -296,6 +344,8 @@ static const char *lookup(struct comm *c, int pid)
 		n = cmdlines_comm(c, pid, &s);
 		return n >= 0 ? intern(c, s, n) : NULL;
 	case B_TABLE:
+		if (c->tabcap && tab_find(c, pid)->used)
+			return tab_find(c, pid)->name;
 		break;
 	}
 	return NULL;
@@ -333,6 +383,7 @@ void comm_free(struct comm *c)
 	for (i = 0; i < c->setcap; i++)
 		free(c->set[i].s);
 	free(c->set);
+	free(c->tab);
 	free(c->cmdlines);
 	free(c);
 }

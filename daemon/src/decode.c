@@ -155,6 +155,8 @@ struct evdec *dectab_add(struct dectab *t, int id, struct tep_event *ev,
 		return NULL;
 	}
 	d->ev = ev;
+	d->sys = ev ? ev->system : NULL;
+	d->evname = ev ? ev->name : NULL;
 	d->kind = -1;
 	d->pair = -1;
 	free(t->byid[id]);
@@ -175,6 +177,7 @@ void dectab_free(struct dectab *t)
 			continue;
 		free(t->byid[i]->count);
 		free(t->byid[i]->name);
+		free(t->byid[i]->strs);
 		free(t->byid[i]);
 	}
 	free(t->byid);
@@ -311,6 +314,7 @@ static void dec_setup_args(struct evdec *d)
 			continue;
 		if (f->size < 1 || f->size > 8)
 			continue;
+		d->argname[d->nargs] = f->name;
 		d->arg[d->nargs++] = f;
 	}
 }

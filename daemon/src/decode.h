@@ -96,7 +96,9 @@ struct dec_fast {
  * extra event.
  */
 struct evdec {
-	struct tep_event	*ev;
+	struct tep_event	*ev;	/* NULL: unknown id, or a decoder made
+					 * from a reader process's frame */
+	const char		*sys, *evname;	/* the event's, or NULL */
 	int			kind;	/* enum zev_kind, or -1 */
 	int			pair;	/* ZEV_PAIR_*: engine pair id */
 	int			nf;
@@ -107,12 +109,17 @@ struct evdec {
 	struct dec_fast		fpid, f[DEC_MAX_FIELDS];
 	int			nargs;	/* extra event: numeric fields kept */
 	struct tep_format_field	*arg[DEC_MAX_ARGS];
+	const char		*argname[DEC_MAX_ARGS];	/* their names */
 	char			*name;	/* extra event: "sys:event", or NULL */
+	char			*strs;	/* owned copies of sys, evname and
+					 * argname (dectab_free frees it) */
 	bool			extra;	/* also store records as extra
 					 * events (attribution events) */
 	bool			fields_stored;	/* its a0..a5 names */
 	uint64_t		*count;	/* per CPU */
 	int			ncount;
+	int			tag;	/* its owner's number for it (the
+					 * import's reader: its desc id) */
 };
 
 /* struct dectab - the decoders of one buffer, by event id */

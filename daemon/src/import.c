@@ -3,17 +3,20 @@
  * import.c - zapd import: one trace.dat into the database (see import.h).
  *
  * Owns: the subcommand's command line, the input checks (a regular file
- * with the trace.dat magic), the run identity (a 128-bit content hash:
- * importing the same content again is a no-op), and the order of a run:
- * open the store, begin the run, read (tracedat.c) into the run layer
- * (run.c) with its writer thread, end or abort the run.
+ * with the trace.dat magic, opened without waiting), the run identity (a
+ * 128-bit content hash: importing the same content again is a no-op),
+ * and the order of a run: start the reader process (reader.c: the file
+ * is parsed there, never here), open the store, begin the run, feed what
+ * the reader sends into the run layer (run.c) with its writer thread,
+ * end or abort the run.
  *
  * Invariants:
  *  - nothing is created before the command line and the file checked out
  *    (a file with no zap events creates no database);
  *  - on any failure the run is aborted (store_run_abort()): no partial
- *    run; a truncated file imports its readable part, run incomplete,
- *    exit ZAPD_EXIT_INCOMPLETE.
+ *    run; a truncated file, or one the reader process crashed or hung
+ *    on, imports what was read before, run incomplete, exit
+ *    ZAPD_EXIT_INCOMPLETE; every outcome but success is one line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,14 +30,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "comm.h"
 #include "import.h"
 #include "kstack.h"
 #include "libmsg.h"
 #include "log.h"
+#include "reader.h"
 #include "run.h"
 #include "store.h"
-#include "tracedat.h"
 #include "writer.h"
 
 /* struct imp - one import */
@@ -43,8 +45,7 @@ struct imp {
 	int			fd;
 	off_t			size;
 	char			hash[40];
-	struct tracedat		*td;
-	struct comm		*comm;
+	struct reader		*rd;
 	struct run		*run;
 	struct store		*st;
 	struct writer		*w;
@@ -69,6 +70,7 @@ int cmd_import(int argc, char **argv)
 		{ "slower-than", required_argument, NULL, 's' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "window", required_argument, NULL, 'w' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -77,7 +79,7 @@ int cmd_import(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hq", lopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			if (cli_nonempty("import", "--db", optarg) < 0)
@@ -89,6 +91,9 @@ int cmd_import(int argc, char **argv)
 			break;
 		case 'D':
 			o.decode_only = true;
+			break;
+		case 'q':
+			o.quiet = true;
 			break;
 		case 's':
 		case 'a':
@@ -188,7 +193,8 @@ static int open_input(struct imp *im)
 	const char *file = im->o->file;
 	struct stat sb;
 
-	im->fd = open(file, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO without a writer must not hold us */
+	im->fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (im->fd < 0 || fstat(im->fd, &sb) < 0) {
 		log_warn("cannot open '%s'", file);
 		return -1;
@@ -197,6 +203,7 @@ static int open_input(struct imp *im)
 		log_warnx("'%s' is not a regular file", file);
 		return -1;
 	}
+	fcntl(im->fd, F_SETFL, 0);
 	if (!is_tracedat(im->fd)) {
 		log_warnx("'%s' is not a trace.dat file (no trace-cmd magic)",
 			  file);
@@ -216,8 +223,8 @@ static void no_zap(struct imp *im)
 	char sys[256];
 
 	if (im->run)
-		tracedat_read(im->td, im->run, NULL, 0);
-	tracedat_systems(im->td, sys, sizeof(sys));
+		reader_read(im->rd, im->run);
+	reader_systems(im->rd, sys, sizeof(sys));
 	log_warnx("'%s' has no zap events (records from: %s); record with: "
 		  "trace-cmd record -e zap ...", im->o->file, sys);
 }
@@ -251,7 +258,7 @@ static int begin(struct imp *im)
 		.slower_than_ns = im->o->keep.slower_than_ns,
 		.window_ns = im->o->keep.window_ns,
 	};
-	char host[64], rel[64];
+	const struct reader_info *in = reader_info(im->rd);
 	int r;
 
 	im->st = store_open(im->o->db, STORE_RW);
@@ -261,15 +268,14 @@ static int begin(struct imp *im)
 	r = already(im);
 	if (r)
 		return r < 0 ? -1 : 0;
-	tracedat_uname(im->td, host, rel, sizeof(host));
 	ri.path = im->o->file;
 	ri.hash = im->hash;
 	ri.size = im->size;
 	ri.label = im->o->label;
-	ri.kernel = rel[0] ? rel : NULL;
-	ri.host = host[0] ? host : NULL;
-	ri.clock = tracedat_clock(im->td);
-	ri.buffers = tracedat_buffers(im->td);
+	ri.kernel = in->release[0] ? in->release : NULL;
+	ri.host = in->host[0] ? in->host : NULL;
+	ri.clock = in->clock[0] ? in->clock : NULL;
+	ri.buffers = in->buffers;
 	if (store_run_begin(im->st, &ri, &im->run_id) < 0)
 		return -1;
 	im->w = writer_start(im->st);
@@ -283,14 +289,13 @@ static int begin(struct imp *im)
  * them; -1 if the run failed */
 static int fill(struct imp *im)
 {
-	const struct import_opts *o = im->o;
 	struct run_counts *c = run_counts(im->run);
 
-	if (tracedat_read(im->td, im->run, o->pairs, o->npairs) < 0 ||
+	if (reader_read(im->rd, im->run) < 0 ||
 	    run_finish(im->run, c->last_ts) < 0)
 		return -1;
 	c->library_errors = libmsg_errors();
-	if (tracedat_store(im->td, im->run) < 0 || run_store_stats(im->run) < 0)
+	if (reader_store(im->rd, im->run) < 0 || run_store_stats(im->run) < 0)
 		return -1;
 	return 0;
 }
@@ -309,7 +314,12 @@ static int end(struct imp *im, bool complete)
 
 	if (im->st && store_run_end(im->st, &re) < 0)
 		return ZAPD_EXIT_ERR;
-	if (!complete)
+	if (!complete && reader_problem(im->rd)[0])
+		log_warnx("'%s' is corrupt %s; imported the %llu events "
+			  "before it, run %lld marked incomplete", im->o->file,
+			  reader_problem(im->rd), (unsigned long long)c->events,
+			  (long long)im->run_id);
+	else if (!complete)
 		log_warnx("'%s' is truncated or corrupt: imported the "
 			  "readable part (%llu events), run %lld marked "
 			  "incomplete%s%s", im->o->file,
@@ -346,7 +356,7 @@ static int import_run(struct imp *im)
 			  im->o->file);
 		return ZAPD_EXIT_ERR;
 	}
-	return end(im, tracedat_complete(im->td));
+	return end(im, reader_complete(im->rd));
 }
 
 /**
@@ -360,24 +370,25 @@ static int import_run(struct imp *im)
 int zapd_import(const struct import_opts *o)
 {
 	struct imp im = { .o = o, .fd = -1 };
+	const struct reader_info *in;
 	int ret = ZAPD_EXIT_ERR;
 
 	libmsg_reset();
 	if (open_input(&im) < 0)
 		goto out;
-	im.td = tracedat_open(o->file, im.fd);
-	if (!im.td)
+	im.rd = reader_open(o->file, im.fd, o->pairs, o->npairs,
+			    !o->quiet && !log_verbose());
+	if (!im.rd)
 		goto out;
-	im.comm = comm_new_trace(tracedat_tep(im.td));
-	if (im.comm)
-		im.run = run_new(o->pairs, o->npairs, im.comm, &o->keep);
+	in = reader_info(im.rd);
+	im.run = run_new(o->pairs, o->npairs, reader_comm(im.rd), &o->keep);
 	if (!im.run)
 		goto out;
-	if (!tracedat_has_zap(im.td) && !o->npairs) {
+	if (!in->has_zap && !o->npairs) {
 		no_zap(&im);
 		goto out;
 	}
-	tracedat_names(im.td, &im.names);
+	im.names = in->names;
 	ret = import_run(&im);
 out:
 	writer_stop(im.w);
@@ -386,9 +397,8 @@ out:
 		store_close(im.st);
 	}
 	run_free(im.run);
-	comm_free(im.comm);
-	tracedat_close(im.td);
-	kstack_free_all();	/* the writer has stopped */
+	reader_close(im.rd);	/* after the writer: rows use its strings */
+	kstack_free_all();
 	if (im.fd >= 0)
 		close(im.fd);
 	return ret;

@@ -19,6 +19,7 @@ struct import_opts {
 	const char		*db;
 	const char		*label;
 	bool			decode_only;	/* read + engine, no SQLite */
+	bool			quiet;		/* -q: no progress line */
 	struct keep_opts	keep;		/* --slower-than, --all */
 	int			npairs;
 	struct pair_spec	pairs[ZAPD_MAX_PAIRS];

@@ -266,6 +266,53 @@ const struct zap_stack *kstack_intern(struct tep_handle *tep,
 }
 
 /**
+ * kstack_adopt() - keep a stack another process interned and symbolized
+ * (the reader process of zapd import, wire.h): a new entry, whatever its
+ * hash, or the shared entry of its caller if that process's table was full
+ * @s: its caller, depth, hash, deciding frame and text (copied)
+ * @shared: it is that process's shared entry of its caller
+ *
+ * Return: the stack (lives until kstack_free_all()), or NULL on ENOMEM.
+ */
+const struct zap_stack *kstack_adopt(const struct zap_stack *s, bool shared)
+{
+	size_t tl = strlen(s->text ? s->text : "") + 1, i;
+	size_t fl = s->frame ? strlen(s->frame) + 1 : 0;
+	int c = s->caller >= 0 && s->caller < ZAP_CALLER_NR ? s->caller :
+		ZAP_CALLER_OTHER;
+	struct kent *k;
+	char *t;
+
+	if (shared || tab_used >= KSTACK_MAX) {
+		overflowed++;
+		if (!over[c].text) {
+			over[c].caller = (enum zap_caller)c;
+			over[c].text = "(not kept: too many distinct stacks)";
+		}
+		return &over[c];
+	}
+	if (tab_used * 2 >= tab_cap && grow() < 0)
+		return NULL;
+	k = calloc(1, sizeof(*k));
+	t = malloc(tl + fl);
+	if (!k || !t) {
+		free(k);
+		free(t);
+		return NULL;
+	}
+	k->s = *s;
+	k->s.caller = (enum zap_caller)c;
+	memcpy(t, s->text ? s->text : "", tl);
+	k->s.text = t;
+	k->s.frame = fl ? memcpy(t + tl, s->frame, fl) : NULL;
+	for (i = s->hash & (tab_cap - 1); tab[i]; i = (i + 1) & (tab_cap - 1))
+		;
+	tab[i] = k;
+	tab_used++;
+	return &k->s;
+}
+
+/**
  * kstack_read() - the interned stack of a kernel_stack record
  * @tep: the record's tep handle
  * @caller: the event's caller[] field (its offset; entries past its
@@ -301,6 +348,17 @@ const struct zap_stack *kstack_read(struct tep_handle *tep,
 			f[k++] = a;
 	}
 	return k ? kstack_intern(tep, f, k) : NULL;
+}
+
+/**
+ * kstack_is_shared() - is @s the shared entry of stacks past KSTACK_MAX?
+ * @s: a stack of this process
+ *
+ * Return: true if so.
+ */
+bool kstack_is_shared(const struct zap_stack *s)
+{
+	return s >= over && s < over + ZAP_CALLER_NR;
 }
 
 /**

@@ -12,7 +12,9 @@
  *
  * Invariants:
  *  - one table per process (a zapd process runs one import or one live
- *    run): a struct zap_stack never moves or changes once made and lives
+ *    run; the import's reader process interns and symbolizes, the
+ *    import process adopts what it is sent, kstack_adopt()): a struct
+ *    zap_stack never moves or changes once made and lives
  *    until kstack_free_all(), which runs after the writer stopped
  *    (writer.h: strings passed by pointer);
  *  - the caller comes from the stack alone, innermost frame first, so a
@@ -26,6 +28,7 @@
 #ifndef ZAPD_KSTACK_H
 #define ZAPD_KSTACK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <event-parse.h>
@@ -40,7 +43,10 @@ const struct zap_stack *kstack_read(struct tep_handle *tep,
 				    const struct tep_record *rec, int64_t n);
 const struct zap_stack *kstack_intern(struct tep_handle *tep,
 				      const uint64_t *frames, int n);
+const struct zap_stack *kstack_adopt(const struct zap_stack *s,
+				     bool shared);
 enum zap_caller kstack_classify(const char *func, const char **frame);
+bool kstack_is_shared(const struct zap_stack *s);
 uint64_t kstack_count(void);
 uint64_t kstack_overflow(void);
 void kstack_free_all(void);

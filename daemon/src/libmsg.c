@@ -17,6 +17,20 @@
 
 static int lib_errors;
 static char lib_last[256];
+static void (*lib_sink)(void *arg, int err, const char *msg);
+static void *lib_sink_arg;
+
+/* note - count and keep one message, show it with -vv, pass it on */
+static void note(const char *name, int err, const char *msg)
+{
+	if (err) {
+		lib_errors++;
+		snprintf(lib_last, sizeof(lib_last), "%s", msg);
+	}
+	log_debug("%s: %s", name, msg);
+	if (lib_sink)
+		lib_sink(lib_sink_arg, err, msg);
+}
 
 /*
  * tep_vprint - override of libtraceevent's weak hook: keep library
@@ -30,12 +44,24 @@ int tep_vprint(const char *name, enum tep_loglevel level, bool print_err,
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	buf[strcspn(buf, "\n")] = '\0';
-	if (level <= TEP_LOG_WARNING) {
-		lib_errors++;
-		snprintf(lib_last, sizeof(lib_last), "%s", buf);
-	}
-	log_debug("%s: %s", name ? name : "lib", buf);
+	note(name ? name : "lib", level <= TEP_LOG_WARNING, buf);
 	return 0;
+}
+
+void libmsg_add(int err, const char *msg)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s", msg);
+	buf[strcspn(buf, "\n")] = '\0';
+	note("reader", err, buf);
+}
+
+void libmsg_set_sink(void (*fn)(void *arg, int err, const char *msg),
+		     void *arg)
+{
+	lib_sink = fn;
+	lib_sink_arg = arg;
 }
 
 void libmsg_reset(void)

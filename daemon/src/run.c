@@ -408,7 +408,7 @@ static int store_fields(struct run *r, struct evdec *d)
 		return 0;
 	d->fields_stored = true;
 	for (i = 0; i < d->nargs; i++)
-		names[i] = d->arg[i]->name;
+		names[i] = d->argname[i];
 	return writer_event_fields(r->w, d->name, d->nargs, names);
 }
 
@@ -434,8 +434,8 @@ int run_store_counts(struct run *r, struct dectab *t, const char *buffer)
 			if (!d->count[cpu])
 				continue;
 			if (writer_event_count(r->w, buffer,
-					d->ev ? d->ev->system : "?",
-					d->ev ? d->ev->name : "?", cpu,
+					d->sys ? d->sys : "?",
+					d->evname ? d->evname : "?", cpu,
 					(int64_t)d->count[cpu]) < 0 ||
 			    store_fields(r, d) < 0)
 				return -1;

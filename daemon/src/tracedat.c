@@ -1,79 +1,306 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tracedat.c - a trace.dat through libtracecmd (see tracedat.h).
+ * tracedat.c - the reader process: a trace.dat through libtracecmd,
+ * decoded, sent to the import process (see tracedat.h, wire.h).
  *
  * Owns: struct tracedat: the file's handles (top buffer first), one
- * decoder table per buffer, and what went wrong while reading.
+ * decoder table per buffer, the ids of what was sent (decoders, task
+ * names, kernel stacks), the progress figures, and what went wrong.
  *
  * Invariants:
  *  - decoding is binary only (decode.c): a struct tep_event and its
  *    struct tep_format_field pointers are resolved once per (buffer, event
  *    id), classified by dec_classify() like zapd live does; per record
- *    only tep_read_number_field() runs. No event is formatted to text.
+ *    the fields are read at their offsets (or by tep_read_number_field()).
+ *    No event is formatted to text.
  *  - records of all buffers are merged in time order by
  *    tracecmd_iterate_events_multi(); the record's CPU is rec->cpu (the
  *    iterator's cpu argument is an index over all handles). CPUs are
- *    global across buffers: a loss in one buffer's CPU c taints items
- *    last seen on CPU c (conservative).
+ *    global across buffers.
  *  - a record's missed_events (set on the first record of a sub-buffer
- *    after a gap, -1 = count unknown) is fed as a loss on its CPU before
- *    the record itself.
+ *    after a gap, -1 = count unknown) is sent as W_LOST before the record.
+ *  - a compressed file is read from an uncompressed copy (unzip.h): the
+ *    library's compressed read path is quadratic.
  *  - libtracecmd 3.1.6 crashes (tracecmd_close() on a half-built handle
  *    in tracecmd_buffer_instance_handle()'s error path) when a version 6
  *    file is truncated inside an instance's data: instance buffers of v6
  *    files are opened once in a forked child first, and those that fail
- *    or crash are skipped (the run is then incomplete).
+ *    or crash are skipped (the run is then incomplete). Any other crash
+ *    ends this process; the import process says so.
  */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event-parse.h>
-#include <trace-cmd.h>
 
-#include "comm.h"
 #include "decode.h"
+#include "kstack.h"
 #include "libmsg.h"
-#include "log.h"
-#include "run.h"
+#include "tcpriv.h"
 #include "tracedat.h"
+#include "unzip.h"
+#include "wire.h"
 
-/* exported by libtracecmd but only declared in its private header */
-const char *tracecmd_get_uname(struct tracecmd_input *handle);
-const char *tracecmd_get_trace_clock(struct tracecmd_input *handle);
-const char *tracecmd_get_cpustats(struct tracecmd_input *handle);
-int tracecmd_cpus(struct tracecmd_input *handle);
+#define MAX_BUFFERS	WIRE_MAX_BUFS
+#define BEAT_NS		100000000ull	/* progress at most every 100 ms */
 
-#define MAX_BUFFERS	64
+/* struct idmap - u64 -> id, open addressing (val 0: empty slot) */
+struct idmap {
+	uint64_t	*key;
+	uint32_t	*val;		/* id + 1 */
+	size_t		n, cap;
+};
 
 /* struct buf - one buffer (top or instance) of the file */
 struct buf {
 	struct tracecmd_input	*h;
 	struct tep_handle	*tep;
 	const char		*name;		/* "" for the top buffer */
+	int			idx;
 	int			ncpus;
 	struct dectab		dec;
+	uint64_t		*off;		/* per CPU: last record's offset */
 	struct tracedat		*td;
 };
 
 struct tracedat {
-	const char		*file;
+	const struct tracedat_args *a;
+	struct wire_out		*o;
 	struct buf		bufs[MAX_BUFFERS];
 	int			nbufs;
-	char			bufnames[512];
-	struct run		*run;		/* while reading */
-	const struct pair_spec	*pairs;
-	int			npairs;
-	char			*stat_names[MAX_BUFFERS];	/* saved
-						 * stats of buffers not read */
-	int			nstat_names;
+	uint32_t		ndesc;
+	struct idmap		comms;		/* pids named */
+	struct idmap		stacks;		/* struct zap_stack * -> id */
+	int			last_pid;	/* the last pid named */
+	uint64_t		done, records;	/* progress */
+	uint64_t		beat_ns;
+	int			data_fd;	/* the file read (a copy) */
+	bool			compressed;
 	bool			complete;	/* nothing skipped or cut */
-	bool			failed;		/* the run failed: stop */
+	bool			failed;		/* stop: sent W_FAIL or lost
+						 * the import process */
 };
+
+/* slen - a name's length, cut at 1 KiB (a format can hold anything) */
+static uint32_t slen(const char *s)
+{
+	return (uint32_t)strnlen(s, 1024);
+}
+
+/* now_ns - CLOCK_MONOTONIC_COARSE: the heartbeat's clock */
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* idmap_slot - where @k is or would go (the map has room) */
+static size_t idmap_slot(const struct idmap *m, uint64_t k)
+{
+	size_t i = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) & (m->cap - 1);
+
+	while (m->val[i] && m->key[i] != k)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+/* idmap_get - @k's id + 1, 0 if absent */
+static uint32_t idmap_get(const struct idmap *m, uint64_t k)
+{
+	return m->cap ? m->val[idmap_slot(m, k)] : 0;
+}
+
+/* idmap_put - @k -> @id; -1 on ENOMEM */
+static int idmap_put(struct idmap *m, uint64_t k, uint32_t id)
+{
+	struct idmap o = *m;
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		m->cap = o.cap ? o.cap * 2 : 1024;
+		m->key = calloc(m->cap, sizeof(*m->key));
+		m->val = calloc(m->cap, sizeof(*m->val));
+		if (!m->key || !m->val) {
+			free(m->key);
+			free(m->val);
+			*m = o;
+			return -1;
+		}
+		for (i = 0; i < o.cap; i++) {
+			if (o.val[i]) {
+				size_t j = idmap_slot(m, o.key[i]);
+
+				m->key[j] = o.key[i];
+				m->val[j] = o.val[i];
+			}
+		}
+		free(o.key);
+		free(o.val);
+	}
+	i = idmap_slot(m, k);
+	m->n += !m->val[i];
+	m->key[i] = k;
+	m->val[i] = id + 1;
+	return 0;
+}
+
+/* fail - the one line the import process prints; the read stops */
+static void fail(struct tracedat *td, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void fail(struct tracedat *td, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	wire_text(td->o, W_FAIL, 0, line);
+	td->failed = true;
+}
+
+/* send_phase - what the process does now and how many bytes it reads */
+static int send_phase(struct tracedat *td, enum wire_phase ph,
+		      uint64_t total)
+{
+	if (!wire_begin(td->o, sizeof(total)))
+		return -1;
+	wire_put(td->o, &total, sizeof(total));
+	if (wire_send(td->o, W_PHASE, ph) < 0)
+		return -1;
+	return ring_flush(td->a->ring);
+}
+
+/* send_progress - bytes and records done so far, published at once */
+static int send_progress(struct tracedat *td, uint64_t done)
+{
+	if (!wire_begin(td->o, 2 * sizeof(uint64_t)))
+		return -1;
+	wire_put(td->o, &done, sizeof(done));
+	wire_put(td->o, &td->records, sizeof(td->records));
+	if (wire_send(td->o, W_PROGRESS, 0) < 0)
+		return -1;
+	return ring_flush(td->a->ring);
+}
+
+/* relay - libmsg sink: a library message to the import process */
+static void relay(void *arg, int err, const char *msg)
+{
+	struct tracedat *td = arg;
+
+	wire_text(td->o, W_LIBMSG, err ? 1 : 0, msg);
+}
+
+/* struct beat - the heartbeat thread of a conversion */
+struct beat {
+	struct tracedat		*td;
+	pthread_mutex_t		lock;
+	pthread_cond_t		stop_cv;
+	bool			stop;
+};
+
+/* beat_main - every 100 ms, what the copy has written (the only writer
+ * of the ring while unzip_copy() runs) */
+static void *beat_main(void *arg)
+{
+	struct beat *b = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&b->lock);
+	while (!b->stop) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&b->stop_cv, &b->lock, &until);
+		if (!b->stop && send_progress(b->td, unzip_written()) < 0)
+			break;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return NULL;
+}
+
+/* convert - an uncompressed copy of the file (after checking the space it
+ * needs): its descriptor, or -1 after fail() */
+static int convert(struct tracedat *td, uint64_t need)
+{
+	struct beat b = { .td = td };
+	char msg[512];
+	pthread_t t;
+	int fd, errs = libmsg_errors(), started;
+
+	if (unzip_check_space(need, msg, sizeof(msg)) < 0) {
+		fail(td, "'%s' is compressed: %s", td->a->file, msg);
+		return -1;
+	}
+	if (send_phase(td, WIRE_CONVERT, need) < 0)
+		return -1;
+	pthread_mutex_init(&b.lock, NULL);
+	pthread_cond_init(&b.stop_cv, NULL);
+	libmsg_set_sink(NULL, NULL);	/* the beat owns the ring now */
+	started = pthread_create(&t, NULL, beat_main, &b) == 0;
+	fd = unzip_copy(td->a->fd, msg, sizeof(msg));
+	if (started) {
+		pthread_mutex_lock(&b.lock);
+		b.stop = true;
+		pthread_cond_signal(&b.stop_cv);
+		pthread_mutex_unlock(&b.lock);
+		pthread_join(t, NULL);
+	}
+	libmsg_set_sink(relay, td);
+	if (libmsg_errors() > errs)
+		relay(td, 1, libmsg_last());
+	if (fd < 0)
+		fail(td, "cannot read '%s': %s", td->a->file, msg);
+	return fd;
+}
+
+/* open_top - the top buffer, from a copy if the file is compressed;
+ * -1 after fail() */
+static int open_top(struct tracedat *td)
+{
+	int flags = TRACECMD_FL_LOAD_NO_PLUGINS, fd = dup(td->a->fd);
+	struct tracecmd_input *h = fd >= 0 ? tracecmd_open_fd(fd, flags) :
+				   NULL;
+	uint64_t need;
+
+	if (h && unzip_needed(h)) {
+		/* the copy and the library's per-CPU files: twice the data */
+		need = 2 * unzip_estimate(h) + (16u << 20);
+		tracecmd_close(h);
+		h = NULL;
+		fd = convert(td, need);
+		if (fd < 0)
+			return -1;
+		td->compressed = true;
+		td->data_fd = fd;
+		h = tracecmd_open_fd(fd, flags);
+	}
+	if (!h) {
+		fail(td, "'%s' is a truncated or corrupt trace.dat: nothing "
+		     "readable%s%s", td->a->file, libmsg_last()[0] ? ": " : "",
+		     libmsg_last());
+		return -1;
+	}
+	td->bufs[0].h = h;
+	td->bufs[0].name = "";
+	td->nbufs = 1;
+	return 0;
+}
 
 /* file_version - the trace.dat version digit ('6', '7') */
 static char file_version(int fd)
@@ -90,7 +317,7 @@ static char file_version(int fd)
  * opens each and writes '1'/'0' per buffer; a crash leaves the rest
  * unwritten = bad.
  */
-static void probe_buffers(const char *file, int n, char *okv)
+static void probe_buffers(struct tracecmd_input *top, int n, char *okv)
 {
 	int p[2], i, st;
 	pid_t pid;
@@ -99,7 +326,6 @@ static void probe_buffers(const char *file, int n, char *okv)
 	memset(okv, '0', n);
 	if (pipe(p) < 0)
 		return;
-	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		close(p[0]);
@@ -107,12 +333,11 @@ static void probe_buffers(const char *file, int n, char *okv)
 		return;
 	}
 	if (pid == 0) {
-		struct tracecmd_input *h, *b;
-
 		close(p[0]);
-		h = tracecmd_open(file, TRACECMD_FL_LOAD_NO_PLUGINS);
-		for (i = 0; h && i < n; i++) {
-			b = tracecmd_buffer_instance_handle(h, i);
+		for (i = 0; i < n; i++) {
+			struct tracecmd_input *b;
+
+			b = tracecmd_buffer_instance_handle(top, i);
 			if (write(p[1], b ? "1" : "0", 1) != 1)
 				break;
 		}
@@ -126,7 +351,7 @@ static void probe_buffers(const char *file, int n, char *okv)
 }
 
 /* open_instances - the instance buffers of the top buffer's file */
-static void open_instances(struct tracedat *td, int fd)
+static void open_instances(struct tracedat *td)
 {
 	struct tracecmd_input *top = td->bufs[0].h;
 	char okv[MAX_BUFFERS];
@@ -135,8 +360,8 @@ static void open_instances(struct tracedat *td, int fd)
 	if (n > MAX_BUFFERS - 1)
 		n = MAX_BUFFERS - 1;
 	memset(okv, '1', sizeof(okv));
-	if (n > 0 && file_version(fd) == '6')
-		probe_buffers(td->file, n, okv);
+	if (n > 0 && file_version(td->a->fd) == '6')
+		probe_buffers(top, n, okv);
 	for (i = 0; i < n; i++) {
 		const char *name = tracecmd_buffer_instance_name(top, i);
 		struct tracecmd_input *bh = NULL;
@@ -145,63 +370,40 @@ static void open_instances(struct tracedat *td, int fd)
 		if (okv[i] == '1')
 			bh = tracecmd_buffer_instance_handle(top, i);
 		if (!bh) {
-			log_info("'%s': buffer '%s' is unreadable (truncated?):"
-				 " skipped", td->file, name);
-			snprintf(msg, sizeof(msg), "buffer '%s' unreadable",
-				 name);
-			libmsg_note(msg);
+			snprintf(msg, sizeof(msg), "buffer '%s' unreadable "
+				 "(truncated?): skipped", name ? name : "?");
+			relay(td, 1, msg);
 			td->complete = false;
 			continue;
 		}
 		td->bufs[td->nbufs].h = bh;
-		td->bufs[td->nbufs].name = name;
+		td->bufs[td->nbufs].name = name ? name : "?";
 		td->nbufs++;
 	}
 }
 
-/**
- * tracedat_open() - open every buffer of a trace.dat
- * @file: its path (kept by pointer)
- * @fd: an open descriptor of the same file (for its version byte)
- *
- * Return: the reader, or NULL after one line (nothing readable).
- */
-struct tracedat *tracedat_open(const char *file, int fd)
+/* setup_bufs - per buffer: its tep, CPUs, progress offsets; W_BUFFER */
+static int setup_bufs(struct tracedat *td)
 {
-	struct tracedat *td = calloc(1, sizeof(*td));
 	int i;
 
-	if (!td) {
-		log_warnx("out of memory");
-		return NULL;
-	}
-	td->file = file;
-	td->complete = true;
-	td->bufs[0].h = tracecmd_open(file, TRACECMD_FL_LOAD_NO_PLUGINS);
-	if (!td->bufs[0].h) {
-		log_warnx("'%s' is a truncated or corrupt trace.dat: "
-			  "nothing readable%s%s", file,
-			  libmsg_last()[0] ? ": " : "", libmsg_last());
-		free(td);
-		return NULL;
-	}
-	td->nbufs = 1;
-	td->bufs[0].name = "";
-	open_instances(td, fd);
 	for (i = 0; i < td->nbufs; i++) {
 		struct buf *b = &td->bufs[i];
-		size_t l = strlen(td->bufnames);
 
 		b->tep = tracecmd_get_tep(b->h);
 		b->ncpus = tracecmd_cpus(b->h);
-		if (b->ncpus < 0)
+		if (b->ncpus < 0 || b->ncpus > WIRE_MAX_CPUS)
 			b->ncpus = 0;
+		b->off = calloc(b->ncpus + 1, sizeof(*b->off));
+		if (!b->off)
+			return -1;
+		b->idx = i;
 		b->td = td;
 		tracecmd_set_private(b->h, b);
-		snprintf(td->bufnames + l, sizeof(td->bufnames) - l, "%s%s",
-			 i ? "," : "", b->name);
+		if (wire_text(td->o, W_BUFFER, (uint16_t)i, b->name) < 0)
+			return -1;
 	}
-	return td;
+	return 0;
 }
 
 /* find_zap - the zap event @name in any buffer, or NULL */
@@ -218,13 +420,8 @@ static struct tep_event *find_zap(struct tracedat *td, const char *name)
 	return NULL;
 }
 
-/**
- * tracedat_has_zap() - does any buffer have the format of a zap event?
- * @td: reader
- *
- * Return: true if so.
- */
-bool tracedat_has_zap(struct tracedat *td)
+/* has_zap - does any buffer have the format of a zap event? */
+static bool has_zap(struct tracedat *td)
 {
 	int i;
 
@@ -234,134 +431,255 @@ bool tracedat_has_zap(struct tracedat *td)
 	return false;
 }
 
-/**
- * tracedat_systems() - comma list of the event systems that had records
- * (after tracedat_read()), for messages
- * @td: reader
- * @out: the list, "none" if empty
- * @len: its size
- */
-void tracedat_systems(struct tracedat *td, char *out, size_t len)
+/* send_names - the path and stage names of the zap events' formats */
+static int send_names(struct tracedat *td)
 {
-	size_t n = 0;
-	int i, j;
+	struct zap_names n;
+	int i;
 
-	out[0] = '\0';
-	for (i = 0; i < td->nbufs; i++) {
-		struct dectab *t = &td->bufs[i].dec;
-
-		for (j = 0; j < t->n; j++) {
-			const char *sys;
-
-			if (!t->byid[j] || !t->byid[j]->ev)
-				continue;
-			sys = t->byid[j]->ev->system;
-			if (strstr(out, sys))	/* seen (or a part of one) */
-				continue;
-			n += snprintf(out + n, len > n ? len - n : 0, "%s%s",
-				      n ? ", " : "", sys);
-		}
-	}
-	if (!n)
-		snprintf(out, len, "none");
-}
-
-/**
- * tracedat_names() - names of the path and stage values (the strings
- * belong to the file's formats: valid until tracedat_close())
- * @td: reader
- * @names: filled in
- */
-void tracedat_names(struct tracedat *td, struct zap_names *names)
-{
 	dec_load_names(find_zap(td, "zap_present_ptes_done"),
-		       find_zap(td, "zap_present_folio_stage"), names);
+		       find_zap(td, "zap_present_folio_stage"), &n);
+	for (i = 0; i < ZAP_NAMES_MAX; i++) {
+		if ((n.path[i] && wire_text(td->o, W_NAME,
+				(WIRE_NAME_PATH << 8) | i, n.path[i]) < 0) ||
+		    (n.stage[i] && wire_text(td->o, W_NAME,
+				(WIRE_NAME_STAGE << 8) | i, n.stage[i]) < 0))
+			return -1;
+	}
+	return 0;
 }
 
-/**
- * tracedat_tep() - the top buffer's tep handle (its saved cmdlines name
- * the tasks)
- * @td: reader
- *
- * Return: the handle, valid until tracedat_close().
- */
-struct tep_handle *tracedat_tep(struct tracedat *td)
+/* send_ready - the file is open: W_READY with what it says of itself */
+static int send_ready(struct tracedat *td)
 {
-	return td->bufs[0].tep;
-}
+	struct tracecmd_input *h = td->bufs[0].h;
+	const char *u = tracecmd_get_uname(h);
+	const char *clock = tracecmd_get_trace_clock(h);
+	char sys[64] = "", host[64] = "", rel[64] = "";
+	uint32_t ver = (uint32_t)(file_version(td->a->fd) - '0');
+	uint16_t fl = (has_zap(td) ? WIRE_READY_HAS_ZAP : 0) |
+		      (td->compressed ? WIRE_READY_COMPRESSED : 0);
 
-/**
- * tracedat_uname() - host name and kernel release the file was recorded
- * on ("" if unknown)
- * @td: reader
- * @host: out, @len bytes
- * @rel: out, @len bytes
- * @len: at least 64
- */
-void tracedat_uname(struct tracedat *td, char *host, char *rel, size_t len)
-{
-	const char *u = tracecmd_get_uname(td->bufs[0].h);
-	char sys[64];
-
-	host[0] = rel[0] = '\0';
-	if (u && len >= 64)
+	if (u)
 		sscanf(u, "%63s %63s %63s", sys, host, rel);
-}
-
-/**
- * tracedat_clock() - the trace clock the file was recorded with
- * @td: reader
- *
- * Return: its name, or NULL.
- */
-const char *tracedat_clock(struct tracedat *td)
-{
-	return tracecmd_get_trace_clock(td->bufs[0].h);
-}
-
-/**
- * tracedat_buffers() - the buffers read, comma separated ("" = top)
- * @td: reader
- *
- * Return: the list, valid until tracedat_close().
- */
-const char *tracedat_buffers(struct tracedat *td)
-{
-	return td->bufnames;
+	clock = clock ? clock : "";
+	if (!wire_begin(td->o, sizeof(ver) + 6 + slen(clock) + strlen(host) +
+			strlen(rel)))
+		return -1;
+	wire_put(td->o, &ver, sizeof(ver));
+	wire_put_str(td->o, clock, slen(clock));
+	wire_put_str(td->o, host, (uint32_t)strlen(host));
+	wire_put_str(td->o, rel, (uint32_t)strlen(rel));
+	return wire_send(td->o, W_READY, fl);
 }
 
 /* zap_missing - dec_classify() callback: a field the format lacks */
 static void zap_missing(void *arg, const struct dec_zap *z,
 			const char *field)
 {
-	log_warnx("zap:%s has no field '%s': read as 0", z->name, field);
+	struct tracedat *td = arg;
+	char line[256];
+
+	snprintf(line, sizeof(line), "zap:%s has no field '%s': read as 0",
+		 z->name, field);
+	wire_text(td->o, W_WARN, 0, line);
 }
 
-/* new_dec - the decoder of event @id of @b, classified; NULL + one line */
-static struct evdec *new_dec(struct tracedat *td, struct buf *b, int id)
+/* pair_key_missing - the one line for a --pair event without its key */
+static void pair_key_missing(struct tracedat *td, const struct tep_event *ev)
 {
-	struct tep_event *ev = tep_find_event(b->tep, id);
-	struct evdec *d = dectab_add(&b->dec, id, ev, b->ncpus);
+	const struct tracedat_args *a = td->a;
 	int i;
 
-	if (!d) {
-		log_warnx("out of memory");
-		return NULL;
-	}
-	if (dec_classify(d, td->pairs, td->npairs, zap_missing, NULL) >= 0)
-		return d;
-	for (i = 0; i < td->npairs; i++) {
-		const struct pair_spec *ps = &td->pairs[i];
+	for (i = 0; i < a->npairs; i++) {
+		const struct pair_spec *ps = &a->pairs[i];
 
 		if (ps->key_field &&
 		    ((!strcmp(ev->system, ps->start_sys) &&
 		      !strcmp(ev->name, ps->start_ev)) ||
 		     (!strcmp(ev->system, ps->end_sys) &&
-		      !strcmp(ev->name, ps->end_ev))))
-			log_warnx("%s:%s has no field '%s'", ev->system,
-				  ev->name, ps->key_field);
+		      !strcmp(ev->name, ps->end_ev)))) {
+			fail(td, "%s:%s has no field '%s'", ev->system,
+			     ev->name, ps->key_field);
+			return;
+		}
 	}
-	return NULL;
+	fail(td, "out of memory");
+}
+
+/* send_desc - W_DESC: how the import process treats @d's records */
+static int send_desc(struct tracedat *td, struct buf *b, int id,
+		     struct evdec *d, int cls)
+{
+	struct wire_desc w = {
+		.id = td->ndesc, .event = id, .cls = cls, .kind = d->kind,
+		.pair = d->pair, .extra = d->extra && d->name,
+		.nargs = d->name ? (uint8_t)d->nargs : 0,
+	};
+	const char *sys = d->sys ? d->sys : "", *ev = d->evname ? d->evname :
+			  "";
+	uint32_t len = sizeof(w) + 4 + slen(sys) + slen(ev);
+	int i;
+
+	for (i = 0; i < w.nargs; i++)
+		len += 2 + slen(d->argname[i]);
+	if (td->ndesc >= WIRE_MAX_DESCS || !wire_begin(td->o, len))
+		return -1;
+	wire_put(td->o, &w, sizeof(w));
+	wire_put_str(td->o, sys, slen(sys));
+	wire_put_str(td->o, ev, slen(ev));
+	for (i = 0; i < w.nargs; i++)
+		wire_put_str(td->o, d->argname[i], slen(d->argname[i]));
+	d->tag = (int)td->ndesc++;
+	return wire_send(td->o, W_DESC, (uint16_t)b->idx);
+}
+
+/* new_dec - the decoder of event @id of @b, classified and announced
+ * (W_DESC); NULL if the read must stop */
+static struct evdec *new_dec(struct tracedat *td, struct buf *b, int id)
+{
+	struct tep_event *ev = tep_find_event(b->tep, id);
+	struct evdec *d = dectab_add(&b->dec, id, ev, b->ncpus);
+	int cls;
+
+	if (!d) {
+		fail(td, "out of memory");
+		return NULL;
+	}
+	cls = dec_classify(d, td->a->pairs, td->a->npairs, zap_missing, td);
+	if (cls < 0) {
+		pair_key_missing(td, ev);
+		return NULL;
+	}
+	if (td->ndesc >= WIRE_MAX_DESCS) {
+		relay(td, 1, "more than 65535 distinct events: the rest is "
+		      "not read");
+		td->complete = false;
+		return NULL;
+	}
+	return send_desc(td, b, id, d, cls) < 0 ? NULL : d;
+}
+
+/* name_task - W_COMM for @pid the first time it is paired; -1 stop */
+static int name_task(struct tracedat *td, int pid)
+{
+	const char *s;
+	int32_t p = pid;
+
+	if (pid == td->last_pid)
+		return 0;
+	td->last_pid = pid;
+	if (idmap_get(&td->comms, (uint32_t)pid))
+		return 0;
+	if (idmap_put(&td->comms, (uint32_t)pid, 0) < 0)
+		return -1;
+	s = tep_data_comm_from_pid(td->bufs[0].tep, pid);
+	if (!s || !strcmp(s, "<...>"))
+		return 0;		/* unknown: the import leaves it NULL */
+	if (!wire_begin(td->o, sizeof(p) + 2 + slen(s)))
+		return -1;
+	wire_put(td->o, &p, sizeof(p));
+	wire_put_str(td->o, s, slen(s));
+	return wire_send(td->o, W_COMM, 0);
+}
+
+/* stack_id - the id of kernel stack @st, sent (W_STACK) when new; 0 if
+ * the read must stop, else id + 1 */
+static uint32_t stack_id(struct tracedat *td, const struct zap_stack *st)
+{
+	uint32_t id = idmap_get(&td->stacks, (uintptr_t)st);
+	struct wire_stack w = {
+		.caller = st->caller, .depth = st->depth, .hash = st->hash,
+	};
+	const char *fr = st->frame ? st->frame : "";
+	const char *tx = st->text ? st->text : "";
+
+	if (id)
+		return id;
+	w.id = (uint32_t)td->stacks.n;
+	if (idmap_put(&td->stacks, (uintptr_t)st, w.id) < 0 ||
+	    !wire_begin(td->o, sizeof(w) + 4 + slen(fr) +
+			strnlen(tx, WIRE_MAX_STR)))
+		return 0;
+	wire_put(td->o, &w, sizeof(w));
+	wire_put_str(td->o, fr, slen(fr));
+	wire_put_str(td->o, tx, (uint32_t)strnlen(tx, WIRE_MAX_STR));
+	if (wire_send(td->o, W_STACK, kstack_is_shared(st)) < 0)
+		return 0;
+	return w.id + 1;
+}
+
+/* send_lost - W_LOST: @count events lost on @cpu before @ts */
+static int send_lost(struct tracedat *td, struct buf *b, int cpu,
+		     uint64_t ts, int64_t count)
+{
+	int32_t c = cpu;
+
+	if (!wire_begin(td->o, sizeof(c) + sizeof(ts) + sizeof(count)))
+		return -1;
+	wire_put(td->o, &c, sizeof(c));
+	wire_put(td->o, &ts, sizeof(ts));
+	wire_put(td->o, &count, sizeof(count));
+	return wire_send(td->o, W_LOST, (uint16_t)b->idx);
+}
+
+/* send_rec - W_REC: a record of @d (NULL: no event id) at @ts on @cpu,
+ * decoded into @ev (paired) and/or @e (extra event), or neither (counted
+ * only) */
+static int send_rec(struct tracedat *td, const struct evdec *d,
+		    uint64_t ts, int cpu, const struct zev *ev,
+		    const struct ext_event *e)
+{
+	struct wire_rec w = { .ts = ts, .cpu = cpu };
+	uint32_t nargs = e ? (uint32_t)e->nargs : 0;
+
+	if (ev) {
+		w.ts = ev->ts_ns;
+		w.cpu = ev->cpu;
+		w.pid = ev->pid;
+		w.key = ev->key;
+		w.mm = ev->mm;
+		w.addr = ev->addr;
+		w.pfn = ev->pfn;
+		w.end = ev->end;
+		w.nr = ev->nr;
+		w.max_nr = ev->max_nr;
+		w.flags = ev->flags;
+		w.path = ev->path;
+		w.stage = ev->stage;
+		w.order = ev->order;
+		if (ev->stack && !(w.stack = stack_id(td, ev->stack)))
+			return -1;
+	} else if (e) {
+		w.pid = e->pid;
+	}
+	if (!wire_begin(td->o, sizeof(w) + nargs * sizeof(int64_t)))
+		return -1;
+	wire_put(td->o, &w, sizeof(w));
+	if (nargs)
+		wire_put(td->o, e->a, nargs * sizeof(int64_t));
+	return wire_send(td->o, W_REC, d ? (uint16_t)d->tag : UINT16_MAX);
+}
+
+/* progress - count a record at @off of @b's @cpu; a W_PROGRESS at most
+ * every BEAT_NS */
+static int progress(struct tracedat *td, struct buf *b, int cpu,
+		    uint64_t off)
+{
+	uint64_t t;
+
+	if (cpu < b->ncpus) {
+		if (b->off[cpu] && off > b->off[cpu])
+			td->done += off - b->off[cpu];
+		b->off[cpu] = off;
+	}
+	if (++td->records % 4096)
+		return 0;
+	t = now_ns();
+	if (t - td->beat_ns < BEAT_NS)
+		return 0;
+	td->beat_ns = t;
+	return send_progress(td, td->done);
 }
 
 /* on_record - tracecmd_iterate_events_multi() callback: one record */
@@ -370,168 +688,114 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec,
 {
 	struct buf *b = tracecmd_get_private(h);
 	struct tracedat *td = b->td;
-	struct ext_event e;
-	struct evdec *d;
+	struct evdec *d = NULL;
 	struct zev ev;
 	int id;
 
 	cpu = rec->cpu;
-	run_set_buffer(td->run, b->name);
-	run_record(td->run, rec->ts);
-	if (rec->missed_events &&
-	    run_lost(td->run, cpu, rec->ts, rec->missed_events, false) < 0)
-		goto fail;
-	id = tep_data_type(b->tep, rec);
-	if (id < 0)
+	if (cpu < 0 || cpu >= WIRE_MAX_CPUS) {
+		relay(td, 1, "a record of a CPU out of range: not read");
+		td->complete = false;
 		return 0;
-	d = dectab_get(&b->dec, id);
-	if (!d && !(d = new_dec(td, b, id)))
-		goto fail;
-	if (dec_count(d, cpu) < 0)
-		goto fail;
-	if (d->kind >= 0) {
-		dec_record(d, b->tep, rec, cpu, &ev);
-		if (run_feed(td->run, &ev) < 0)
-			goto fail;
-	} else if (d->name) {
-		dec_event(d, b->tep, rec, cpu, d->name, &e);
-		if (run_event(td->run, &e) < 0)
-			goto fail;
 	}
-	return 0;
-fail:
-	td->failed = true;
-	return -1;
+	if (progress(td, b, cpu, rec->offset) < 0 ||
+	    (rec->missed_events &&
+	     send_lost(td, b, cpu, rec->ts, rec->missed_events) < 0))
+		return -1;
+	id = tep_data_type(b->tep, rec);
+	if (id >= 0 && !(d = dectab_get(&b->dec, id)) &&
+	    !(d = new_dec(td, b, id)))
+		return -1;
+	if (!d || (d->kind < 0 && !d->name))
+		return send_rec(td, d, rec->ts, cpu, NULL, NULL);
+	if (d->kind < 0) {
+		dec_event(d, b->tep, rec, cpu, d->name, &ev.ext);
+		return send_rec(td, d, rec->ts, cpu, NULL, &ev.ext);
+	}
+	dec_record(d, b->tep, rec, cpu, &ev);
+	if (ev.kind < ZEV_LOST && name_task(td, ev.pid) < 0)
+		return -1;
+	return send_rec(td, d, rec->ts, cpu, &ev,
+			ev.ext.name ? &ev.ext : NULL);
 }
 
-/**
- * tracedat_read() - feed every record of every buffer to @run, in time
- * order
- * @td: reader
- * @run: the run (its pair ids are the specs' indexes)
- * @pairs: the --pair specs
- * @npairs: how many
- *
- * A read error of the library (a truncated file) makes the reader
- * incomplete, not failed.
- *
- * Return: 0, or -1 if the run failed (the writer, or memory).
- */
-int tracedat_read(struct tracedat *td, struct run *run,
-		  const struct pair_spec *pairs, int npairs)
+/* read_all - every record of every buffer, in time order */
+static void read_all(struct tracedat *td)
 {
 	struct tracecmd_input *handles[MAX_BUFFERS];
 	int i;
 
 	for (i = 0; i < td->nbufs; i++)
 		handles[i] = td->bufs[i].h;
-	td->run = run;
-	td->pairs = pairs;
-	td->npairs = npairs;
 	if (tracecmd_iterate_events_multi(handles, td->nbufs, on_record,
 					  NULL) < 0 && !td->failed)
 		td->complete = false;
-	td->run = NULL;
-	return td->failed ? -1 : 0;
 }
 
-/* stat_buffer - the stable name of the buffer in a "Buffer: NAME" line */
-static const char *stat_buffer(struct tracedat *td, const char *name,
-			       size_t len)
-{
-	int i;
-
-	for (i = 0; i < td->nbufs; i++)
-		if (strlen(td->bufs[i].name) == len &&
-		    !strncmp(td->bufs[i].name, name, len))
-			return td->bufs[i].name;
-	for (i = 0; i < td->nstat_names; i++)
-		if (strlen(td->stat_names[i]) == len &&
-		    !strncmp(td->stat_names[i], name, len))
-			return td->stat_names[i];
-	if (td->nstat_names == MAX_BUFFERS)
-		return "?";
-	td->stat_names[td->nstat_names] = strndup(name, len);
-	return td->stat_names[td->nstat_names] ?
-	       td->stat_names[td->nstat_names++] : "?";
-}
-
-/* store_cpustats - per-CPU overrun/dropped from the saved kernel stats */
-static int store_cpustats(struct tracedat *td, struct run *run)
+/* send_end - the saved kernel stats (W_STATS, in parts) and W_END */
+static int send_end(struct tracedat *td)
 {
 	const char *s = tracecmd_get_cpustats(td->bufs[0].h);
-	const char *line, *nl, *buffer = "";
-	long long v, lost = 0;
-	int cpu = -1;
+	size_t n = s ? strlen(s) : 0, k;
 
-	for (line = s; line && *line; line = *nl ? nl + 1 : nl) {
-		nl = line + strcspn(line, "\n");
-		if (!strncmp(line, "Buffer: ", 8)) {
-			cpu = -1;
-			buffer = stat_buffer(td, line + 8, nl - line - 8);
-		} else if (sscanf(line, "CPU: %d", &cpu) == 1) {
-			lost = 0;
-		} else if (cpu >= 0 &&
-			   (sscanf(line, "overrun: %lld", &v) == 1 ||
-			    sscanf(line, "dropped events: %lld", &v) == 1)) {
-			lost += v;
-			if (!strncmp(line, "dropped", 7) && lost > 0 &&
-			    run_lost_stats(run, buffer, cpu, -1, lost) < 0)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/**
- * tracedat_store() - what the file says after its records: the kernel's
- * saved loss counts and the record counts of every buffer
- * @td: reader, after tracedat_read()
- * @run: the run
- *
- * Return: 0, or -1 if the writer failed.
- */
-int tracedat_store(struct tracedat *td, struct run *run)
-{
-	int i;
-
-	if (store_cpustats(td, run) < 0)
-		return -1;
-	for (i = 0; i < td->nbufs; i++)
-		if (run_store_counts(run, &td->bufs[i].dec,
-				     td->bufs[i].name) < 0)
+	if (n > (1u << 20))
+		n = 1u << 20;	/* a few hundred bytes per CPU */
+	for (; n; s += k, n -= k) {
+		k = n < 8192 ? n : 8192;
+		if (!wire_begin(td->o, 2 + (uint32_t)k))
 			return -1;
-	return 0;
+		wire_put_str(td->o, s, (uint32_t)k);
+		if (wire_send(td->o, W_STATS, 0) < 0)
+			return -1;
+	}
+	if (send_progress(td, td->done) < 0 || !wire_begin(td->o, 0))
+		return -1;
+	return wire_send(td->o, W_END, td->complete);
+}
+
+/* data_size - bytes of the file read (the copy of a compressed one) */
+static uint64_t data_size(struct tracedat *td)
+{
+	struct stat sb;
+
+	return fstat(td->data_fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
 }
 
 /**
- * tracedat_complete() - was everything read (no buffer skipped, no read
- * error, no library message)?
- * @td: reader
+ * tracedat_serve() - the reader process's work: open the file, tell the
+ * import process what it holds, send every record, then the end
+ * @a: the file and the ring
  *
- * Return: true if so.
+ * Runs in a process of its own, which ends when this returns (nothing is
+ * freed). A failure is sent as W_FAIL; a crash or hang is the import
+ * process's to notice.
+ *
+ * Return: its exit code: 0, or 1 after a failure.
  */
-bool tracedat_complete(struct tracedat *td)
+int tracedat_serve(const struct tracedat_args *a)
 {
-	return td->complete && !libmsg_errors();
-}
-
-/**
- * tracedat_close() - close the file's handles and free the reader
- * @td: reader (NULL is fine)
- */
-void tracedat_close(struct tracedat *td)
-{
-	int i;
+	struct tracedat *td = calloc(1, sizeof(*td));
 
 	if (!td)
-		return;
-	for (i = td->nbufs - 1; i >= 0; i--) {
-		dectab_free(&td->bufs[i].dec);
-		if (td->bufs[i].h)
-			tracecmd_close(td->bufs[i].h);
-	}
-	for (i = 0; i < td->nstat_names; i++)
-		free(td->stat_names[i]);
-	free(td);
+		return 1;
+	td->a = a;
+	td->data_fd = a->fd;
+	td->complete = true;
+	td->last_pid = INT32_MIN;
+	td->o = wire_out_new(a->ring);
+	if (!td->o)
+		return 1;
+	libmsg_set_sink(relay, td);
+	if (send_phase(td, WIRE_OPEN, 0) < 0 || open_top(td) < 0)
+		goto out;
+	open_instances(td);
+	if (setup_bufs(td) < 0 || send_names(td) < 0 || send_ready(td) < 0 ||
+	    send_phase(td, WIRE_READ, data_size(td)) < 0)
+		goto out;
+	read_all(td);
+	if (!td->failed)
+		send_end(td);
+out:
+	ring_flush(a->ring);
+	return td->failed ? 1 : 0;
 }

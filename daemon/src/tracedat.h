@@ -1,37 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tracedat.h - reading a trace-cmd trace.dat with libtracecmd.
+ * tracedat.h - the reader process of zapd import: a trace.dat read with
+ * libtracecmd and libtraceevent, decoded, sent as frames (wire.h).
  *
  * Owns: the libtracecmd handles of one file (the top buffer and every
- * instance buffer), their decoder tables (decode.h), the merge of all
- * buffers' records in time order, lost-event markers, and what the file
- * says about itself (uname, clock, saved kernel stats, event formats).
- * It feeds a run (run.h) and knows nothing of the database.
+ * instance buffer, an uncompressed copy of a compressed file: unzip.h),
+ * their decoder tables (decode.h), the merge of all buffers' records in
+ * time order, lost-event markers, and what the file says about itself
+ * (uname, clock, saved kernel stats, event formats, task names, kernel
+ * stacks), all sent to the import process. It knows nothing of runs or
+ * the database, and runs only in a process of its own (reader.c forks
+ * it): a crash or a hang of the libraries on a hostile file ends that
+ * process, not the import.
  */
 #ifndef ZAPD_TRACEDAT_H
 #define ZAPD_TRACEDAT_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
-#include "record.h"
-
 struct pair_spec;
-struct run;
-struct tracedat;
+struct ring;
 
-struct tracedat *tracedat_open(const char *file, int fd);
-bool tracedat_has_zap(struct tracedat *td);
-void tracedat_systems(struct tracedat *td, char *out, size_t len);
-void tracedat_names(struct tracedat *td, struct zap_names *names);
-struct tep_handle *tracedat_tep(struct tracedat *td);
-void tracedat_uname(struct tracedat *td, char *host, char *rel, size_t len);
-const char *tracedat_clock(struct tracedat *td);
-const char *tracedat_buffers(struct tracedat *td);
-int tracedat_read(struct tracedat *td, struct run *run,
-		  const struct pair_spec *pairs, int npairs);
-int tracedat_store(struct tracedat *td, struct run *run);
-bool tracedat_complete(struct tracedat *td);
-void tracedat_close(struct tracedat *td);
+/* struct tracedat_args - what the reader process is given */
+struct tracedat_args {
+	const char		*file;		/* its name, for messages */
+	int			fd;		/* the file, checked regular */
+	struct ring		*ring;		/* to the import process */
+	const struct pair_spec	*pairs;		/* --pair specs */
+	int			npairs;
+};
+
+int tracedat_serve(const struct tracedat_args *a);
 
 #endif /* ZAPD_TRACEDAT_H */
