@@ -73,11 +73,18 @@ CHECK_PREREQS	+= $(BUILD)/tests/munmap-n
 # $(BUILD)/tests/show/
 TESTS		+= $(sort $(wildcard tests/show/*.t))
 
-# make bench [BENCH_DAT=file.dat]
-BENCH_DAT	?= $(ZAPD_CACHE)/bench/zap-5m.dat
+# make bench [BENCH_DAT="5m.dat 21m.dat"]: zapd import against the read
+# limit and trace-cmd report, compressed and uncompressed, two sizes
+# (make bench-trace bench-trace-21m record them)
+BENCH_DAT	?= $(ZAPD_CACHE)/bench/zap-5m.dat $(ZAPD_CACHE)/bench/zap-21m.dat
 bench: bench-import
-bench-import: zapd
-	daemon/bench/import-bench.sh $(BUILD)/zapd $(BENCH_DAT)
+bench-import: zapd $(BUILD)/bench/readlimit
+	daemon/bench/import-bench.sh $(BUILD)/zapd $(BUILD)/bench/readlimit \
+		$(BENCH_DAT)
+
+$(BUILD)/bench/readlimit: daemon/bench/readlimit.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(ZAPD_PKG_CFLAGS) -o $@ $< $(ZAPD_PKG_LIBS)
 
 # make bench-report [BENCH_REPORT_DAT=file.dat] [BENCH_REPORT_DB=file.db]
 BENCH_REPORT_DAT ?= $(ZAPD_CACHE)/bench/zap-21m.dat

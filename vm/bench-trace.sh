@@ -1,9 +1,11 @@
 #!/bin/bash
 # vm/bench-trace.sh - record a >=5M zap-event trace.dat in the guest:
-# $ZAPD_CACHE/bench/zap-5m.dat (+ zap-5m.facts).  Kept until the kernel,
+# $ZAPD_CACHE/bench/NAME.dat (+ NAME.facts).  Kept until the kernel,
 # the initramfs or the storm size changes (FORCE=1 re-records).
 #
-# usage: vm/bench-trace.sh [ROUNDS [PAGES]]   (default 2560 1024)
+# usage: vm/bench-trace.sh [ROUNDS [PAGES [NAME]]]
+#        (default 2560 1024 zap-5m; `make bench-trace-21m`: 10240 1024
+#        zap-21m, 21M events)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${ZAPD_CACHE:-/var/cache/zapd}
@@ -11,8 +13,9 @@ build=${BUILD:-build}
 case $build in /*) ;; *) build=$(cd "$here/.." && pwd)/$build ;; esac
 rounds=${1:-2560}
 pages=${2:-1024}
-dest=$cache/bench/zap-5m.dat
-facts=$cache/bench/zap-5m.facts
+name=${3:-zap-5m}
+dest=$cache/bench/$name.dat
+facts=$cache/bench/$name.facts
 out=$build/vm/bench
 
 step=inputs
@@ -30,14 +33,14 @@ step=record
 mkdir -p "$cache/bench" || die "cannot create $cache/bench"
 start=$(date +%s)
 ZAPD_KERNEL=$kernel ZAPD_INITRD=$initrd "$here/run.sh" --mem 3072 --timeout 1800 --out "$out" \
-	"$here/scenarios/bench.sh" "$rounds" "$pages" ||
+	"$here/scenarios/bench.sh" "$rounds" "$pages" "$name" ||
 	die "guest run (see $out/scenario.log, $out/console.log)"
 secs=$(( $(date +%s) - start ))
 
 step=verify
-[ -s "$out/zap-5m.dat" ] || die "no zap-5m.dat from the guest"
+[ -s "$out/$name.dat" ] || die "no $name.dat from the guest"
 # shellcheck disable=SC2016
-counts=$(trace-cmd report -i "$out/zap-5m.dat" 2>/dev/null | awk '
+counts=$(trace-cmd report -i "$out/$name.dat" 2>/dev/null | awk '
 	/LOST [0-9]+ EVENTS/ { lost += $(NF - 1) }
 	/ zap_present_ptes_(start|done):/ { n++ }
 	END { printf "events=%d lost=%d\n", n, lost }')
@@ -47,7 +50,7 @@ lost=${counts##*lost=}
 [ "$events" -ge 5000000 ] || die "only $events zap events recorded (want >= 5M)"
 
 step=publish
-mv "$out/zap-5m.dat" "$dest.tmp"
+mv "$out/$name.dat" "$dest.tmp"
 mv "$dest.tmp" "$dest"
 {
 	grep -E '^(workload|pid|rounds|pages)=' "$out/bench.out"

@@ -4,6 +4,7 @@
 #   make vm-test      boot it, run every workload under trace-cmd, check the zap events
 #   make fixtures     re-record tests/data/*.dat (+ .facts) in the guest
 #   make bench-trace  a >=5M-event trace in $(ZAPD_CACHE)/bench/zap-5m.dat
+#   make bench-trace-21m  the same storm 4x longer: .../bench/zap-21m.dat
 #   make vm-unpatched the same kernel without the series (benchmark baseline)
 #   make workloads    the static guest workloads, in $(BUILD)/workloads
 #
@@ -14,7 +15,8 @@ VM_TESTS	:= $(sort $(wildcard tests/vm/*.t))
 TESTS		+= $(VM_TESTS)
 CHECK_PREREQS	+= vm
 
-.PHONY: vm vm-kernel vm-unpatched vm-initramfs vm-test fixtures bench-trace workloads
+.PHONY: vm vm-kernel vm-unpatched vm-initramfs vm-test fixtures bench-trace \
+	bench-trace-21m workloads
 
 workloads:
 	@$(MAKE) -s -C workloads O=$(abspath $(BUILD))/workloads
@@ -41,3 +43,6 @@ fixtures: vm
 
 bench-trace: vm
 	BUILD=$(BUILD) vm/bench-trace.sh
+
+bench-trace-21m: vm
+	BUILD=$(BUILD) vm/bench-trace.sh 10240 1024 zap-21m

@@ -363,6 +363,22 @@ bool dec_fast_field(const struct tep_format_field *f, struct dec_fast *out)
 	return true;
 }
 
+/**
+ * dec_type_fast() - can the event id (common_type) of @tep's records be
+ * read at its offset in host byte order?
+ * @tep: the records' tep handle
+ * @ev: any of its events (the common fields are the same in all)
+ * @out: common_type's offset and size when it can
+ *
+ * Return: true if so.
+ */
+bool dec_type_fast(struct tep_handle *tep, struct tep_event *ev,
+		   struct dec_fast *out)
+{
+	return ev && tep_is_file_bigendian(tep) == tep_is_local_bigendian(tep) &&
+	       dec_fast_field(tep_find_common_field(ev, "common_type"), out);
+}
+
 /* fast_dst - where target @tgt goes in struct zev (dec_fast) */
 static void fast_dst(struct dec_fast *f, int tgt)
 {

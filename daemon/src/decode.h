@@ -261,6 +261,8 @@ void dec_event(const struct evdec *d, struct tep_handle *tep,
 	       struct ext_event *e);
 uint64_t dec_read_field(const struct tep_format_field *f, const void *data);
 bool dec_fast_field(const struct tep_format_field *f, struct dec_fast *out);
+bool dec_type_fast(struct tep_handle *tep, struct tep_event *ev,
+		   struct dec_fast *out);
 void dec_load_names(struct tep_event *done, struct tep_event *stage,
 		    struct zap_names *names);
 

@@ -26,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -138,38 +137,50 @@ out:
 	return ret;
 }
 
-/* file_hash - 128-bit content hash of @fd (two 64-bit multiply-xor lanes) */
+/* file_hash - 128-bit content hash of @fd (two 64-bit multiply-xor lanes
+ * over 8-byte words, then the tail bytes); read with pread(), not mapped:
+ * a file cut while it is read must not raise SIGBUS here */
 static int file_hash(int fd, off_t size, char *out, size_t outlen)
 {
-	const unsigned char *p;
+	const size_t chunk = 1u << 20;	/* a multiple of 8 */
+	unsigned char *p = malloc(chunk);
 	uint64_t a = 0x243f6a8885a308d3ull ^ (uint64_t)size;
 	uint64_t b = 0x13198a2e03707344ull;
-	uint64_t w;
-	off_t i;
+	uint64_t w = 0;
+	off_t at = 0;
+	ssize_t n = 0, i;
 
-	if (size == 0) {
-		snprintf(out, outlen, "%016llx%016llx", (unsigned long long)a,
-			 (unsigned long long)b);
-		return 0;
-	}
-	p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (p == MAP_FAILED)
+	if (!p)
 		return -1;
-	madvise((void *)p, size, MADV_SEQUENTIAL);
-	for (i = 0; i + 8 <= size; i += 8) {
-		memcpy(&w, p + i, 8);
-		a = (a ^ w) * 0x9e3779b97f4a7c15ull;
-		a ^= a >> 32;
-		b = (b + w) * 0xff51afd7ed558ccdull;
-		b ^= b >> 29;
+	while (at < size) {
+		n = pread(fd, p, chunk, at);
+		if (n <= 0) {
+			free(p);
+			errno = n < 0 ? errno : EIO;	/* cut meanwhile */
+			return -1;
+		}
+		for (i = 0; i + 8 <= n; i += 8) {
+			memcpy(&w, p + i, 8);
+			a = (a ^ w) * 0x9e3779b97f4a7c15ull;
+			a ^= a >> 32;
+			b = (b + w) * 0xff51afd7ed558ccdull;
+			b ^= b >> 29;
+		}
+		at += n;
+		if (i < n && at < size) {	/* a short read: realign */
+			at -= n - i;
+			continue;
+		}
+		for (w = 0; i < n; i++)
+			w = (w << 8) | p[i];
 	}
-	for (w = 0; i < size; i++)
-		w = (w << 8) | p[i];
-	a = (a ^ w) * 0x9e3779b97f4a7c15ull;
-	b = (b + w) * 0xc4ceb9fe1a85ec53ull;
-	a ^= b >> 17;
-	b ^= a >> 23;
-	munmap((void *)p, size);
+	free(p);
+	if (size) {
+		a = (a ^ w) * 0x9e3779b97f4a7c15ull;
+		b = (b + w) * 0xc4ceb9fe1a85ec53ull;
+		a ^= b >> 17;
+		b ^= a >> 23;
+	}
 	snprintf(out, outlen, "%016llx%016llx", (unsigned long long)a,
 		 (unsigned long long)b);
 	return 0;
@@ -187,7 +198,7 @@ static int is_tracedat(int fd)
 	return !memcmp(buf, magic, sizeof(magic));
 }
 
-/* open_input - open and check the file, hash it; -1 after one line */
+/* open_input - open and check the file; -1 after one line */
 static int open_input(struct imp *im)
 {
 	const char *file = im->o->file;
@@ -210,10 +221,6 @@ static int open_input(struct imp *im)
 		return -1;
 	}
 	im->size = sb.st_size;
-	if (file_hash(im->fd, sb.st_size, im->hash, sizeof(im->hash)) < 0) {
-		log_warn("cannot read '%s'", file);
-		return -1;
-	}
 	return 0;
 }
 
@@ -376,9 +383,16 @@ int zapd_import(const struct import_opts *o)
 	libmsg_reset();
 	if (open_input(&im) < 0)
 		goto out;
-	im.rd = reader_open(o->file, im.fd, o->pairs, o->npairs,
-			    !o->quiet && !log_verbose());
+	im.rd = reader_start(o->file, im.fd, o->pairs, o->npairs,
+			     !o->quiet && !log_verbose());
 	if (!im.rd)
+		goto out;
+	/* the reader opens the file meanwhile */
+	if (file_hash(im.fd, im.size, im.hash, sizeof(im.hash)) < 0) {
+		log_warn("cannot read '%s'", o->file);
+		goto out;
+	}
+	if (reader_ready(im.rd) < 0)
 		goto out;
 	in = reader_info(im.rd);
 	im.run = run_new(o->pairs, o->npairs, reader_comm(im.rd), &o->keep);

@@ -485,10 +485,7 @@ static int reader_formats(struct live *l)
 			  "%d bytes)", l->long_size);
 		return -1;
 	}
-	l->type_fast = ev && tep_is_file_bigendian(l->tep) ==
-			     tep_is_local_bigendian(l->tep) &&
-		       dec_fast_field(tep_find_common_field(ev, "common_type"),
-				      &l->ftype);
+	l->type_fast = dec_type_fast(l->tep, ev, &l->ftype);
 	return 0;
 }
 

@@ -114,10 +114,10 @@ static void how_ended(struct reader *rd, char *buf, size_t len)
 	char sig[32];
 
 	if (WIFSIGNALED(rd->status))
-		snprintf(buf, len, "the reader crashed (%s)",
+		snprintf(buf, len, "the reader process was killed by %s",
 			 sig_name(WTERMSIG(rd->status), sig, sizeof(sig)));
 	else
-		snprintf(buf, len, "the reader exited with status %d",
+		snprintf(buf, len, "the reader process exited with status %d",
 			 WEXITSTATUS(rd->status));
 }
 
@@ -613,8 +613,7 @@ static int start(struct reader *rd, int fd, const struct pair_spec *pairs,
 }
 
 /**
- * reader_open() - start reading @file in a process of its own, up to the
- * point where it is open (W_READY)
+ * reader_start() - start reading @file in a process of its own
  * @file: its name (kept by pointer)
  * @fd: the file, open and checked to be a regular file with the
  *	trace.dat magic (the reader process reads it through this)
@@ -622,16 +621,16 @@ static int start(struct reader *rd, int fd, const struct pair_spec *pairs,
  * @npairs: how many
  * @progress: a progress line on stderr if it is a terminal
  *
- * Return: the reader, or NULL after one line (nothing readable, or the
- * reader process could not be started).
+ * The reader opens the file while the caller goes on; reader_ready()
+ * waits for it.
+ *
+ * Return: the reader, or NULL after one line.
  */
-struct reader *reader_open(const char *file, int fd,
-			   const struct pair_spec *pairs, int npairs,
-			   bool progress)
+struct reader *reader_start(const char *file, int fd,
+			    const struct pair_spec *pairs, int npairs,
+			    bool progress)
 {
 	struct reader *rd = calloc(1, sizeof(*rd));
-	char why[256];
-	int r;
 
 	if (!rd || !(rd->frame = malloc(RING_MAX_FRAME)) ||
 	    !(rd->ring = ring_new()) || !(rd->comm = comm_new_table())) {
@@ -643,25 +642,41 @@ struct reader *reader_open(const char *file, int fd,
 	rd->prog = progress_new(file, progress);
 	if (start(rd, fd, pairs, npairs) < 0)
 		goto fail;
-	r = pump(rd, NULL);
-	if (r == F_END)
-		return rd;
-	progress_end(rd->prog);
-	if (r != F_SAID) {
-		why_stopped(rd, r, why, sizeof(why));
-		log_warnx("'%s' is a truncated or corrupt trace.dat: nothing "
-			  "readable (%s)", file, why);
-	}
+	return rd;
 fail:
 	reader_close(rd);
 	return NULL;
 }
 
 /**
+ * reader_ready() - wait until the reader has opened the file (W_READY)
+ * @rd: reader
+ *
+ * Return: 0, or -1 after one line (nothing readable, the reader failed);
+ * the caller then closes it.
+ */
+int reader_ready(struct reader *rd)
+{
+	char why[256];
+	int r = pump(rd, NULL);
+
+	if (r == F_END)
+		return 0;
+	progress_end(rd->prog);
+	if (r != F_SAID) {
+		why_stopped(rd, r, why, sizeof(why));
+		log_warnx("'%s' is a truncated or corrupt trace.dat: nothing "
+			  "readable (%s)", rd->file, why);
+	}
+	return -1;
+}
+
+/**
  * reader_info() - what the file says of itself
  * @rd: reader
  *
- * Return: the info (strings valid until reader_close()).
+ * Return: the info, after reader_ready() (strings valid until
+ * reader_close()).
  */
 const struct reader_info *reader_info(struct reader *rd)
 {
@@ -683,7 +698,7 @@ struct comm *reader_comm(struct reader *rd)
 /**
  * reader_read() - feed every record the reader sends to @run, in time
  * order, up to its end, its failure, its crash or its hang
- * @rd: reader, after reader_open()
+ * @rd: reader, after reader_ready()
  * @run: the run (its pair ids are the specs' indexes)
  *
  * A reader that crashes, hangs or sends garbage leaves the run with what
@@ -792,7 +807,8 @@ bool reader_complete(struct reader *rd)
 
 /**
  * reader_problem() - where and why the reader stopped early ("" if it
- * did not): "at or after T s (record N): the reader crashed (SIGSEGV)"
+ * did not): "at or after T s (record N): the reader process was killed
+ * by SIGSEGV"
  * @rd: reader
  *
  * Return: the text.

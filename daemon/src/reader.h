@@ -48,9 +48,10 @@ struct reader_info {
 	struct zap_names names;		/* path and stage names */
 };
 
-struct reader *reader_open(const char *file, int fd,
-			   const struct pair_spec *pairs, int npairs,
-			   bool progress);
+struct reader *reader_start(const char *file, int fd,
+			    const struct pair_spec *pairs, int npairs,
+			    bool progress);
+int reader_ready(struct reader *rd);
 const struct reader_info *reader_info(struct reader *rd);
 struct comm *reader_comm(struct reader *rd);
 int reader_read(struct reader *rd, struct run *run);

@@ -69,6 +69,8 @@ struct buf {
 	int			idx;
 	int			ncpus;
 	struct dectab		dec;
+	bool			type_fast;	/* common_type at ftype */
+	struct dec_fast		ftype;
 	uint64_t		*off;		/* per CPU: last record's offset */
 	struct tracedat		*td;
 };
@@ -391,6 +393,8 @@ static int setup_bufs(struct tracedat *td)
 		struct buf *b = &td->bufs[i];
 
 		b->tep = tracecmd_get_tep(b->h);
+		b->type_fast = dec_type_fast(b->tep, tep_get_event(b->tep, 0),
+					     &b->ftype);
 		b->ncpus = tracecmd_cpus(b->h);
 		if (b->ncpus < 0 || b->ncpus > WIRE_MAX_CPUS)
 			b->ncpus = 0;
@@ -702,7 +706,12 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec,
 	    (rec->missed_events &&
 	     send_lost(td, b, cpu, rec->ts, rec->missed_events) < 0))
 		return -1;
-	id = tep_data_type(b->tep, rec);
+	if (!b->type_fast)
+		id = tep_data_type(b->tep, rec);
+	else if (rec->size >= b->ftype.off + b->ftype.size)
+		id = (int)dec_fast_read(&b->ftype, rec->data);
+	else
+		id = -1;
 	if (id >= 0 && !(d = dectab_get(&b->dec, id)) &&
 	    !(d = new_dec(td, b, id)))
 		return -1;
