@@ -57,13 +57,15 @@ static const struct usage usages[] = {
 	{ "import",
 "usage: zapd [-v] import FILE.dat [--db PATH] [--run-label L]\n"
 "                    [--pair SYS:START,SYS:END[,FIELD]]... [--decode-only]\n"
-"                    [--slower-than DUR | --all] [--window SEC]\n"
+"                    [--slower-than DUR | --all] [--window SEC] [-q]\n"
 "\n"
 "Read a trace-cmd trace.dat (top and instance buffers), pair the zap\n"
 "events (docs/events.md) into intervals and store them in an SQLite\n"
 "database. Importing the same content twice is a no-op. Every finished\n"
 "interval and lock range is also counted in log2 latency histograms\n"
-"(zapd query percentiles, histogram).\n"
+"(zapd query percentiles, histogram). The file is parsed by a process\n"
+"of its own; a compressed one is first copied uncompressed into $TMPDIR\n"
+"(default /var/tmp), in files that never have a name.\n"
 "  --db PATH         the database (default ./" ZAPD_DEFAULT_DB ")\n"
 "  --run-label L     a label stored with the run\n"
 "  --pair S,E[,KEY]  also pair START with END, keyed by pid or field KEY\n"
@@ -74,6 +76,7 @@ static const struct usage usages[] = {
 "  --all             a row for every interval (the default for import)\n"
 "  --window SEC      histogram time window in seconds (default 60)\n"
 "  --decode-only     read, decode and pair, store nothing (benchmarks)\n"
+"  -q, --quiet       no progress line (shown only on a terminal)\n"
 "Exit: 0 imported (or already), 1 error, 2 usage, 3 truncated or corrupt\n"
 "file: the readable part imported, the run marked incomplete.\n" },
 	{ "query",
