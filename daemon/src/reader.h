@@ -40,7 +40,7 @@ struct run;
 /* struct reader_info - what the file says of itself (W_READY) */
 struct reader_info {
 	int		version;	/* trace.dat version */
-	bool		compressed;	/* read from an uncompressed copy */
+	bool		compressed;	/* its data decompressed first */
 	bool		has_zap;	/* a buffer has zap event formats */
 	const char	*clock;		/* "" if unknown */
 	const char	*host, *release;

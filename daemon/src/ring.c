@@ -4,7 +4,7 @@
  *
  * Owns: the shared mapping (counters on their own cache lines, then the
  * frames), the producer's private position, the consumer's private
- * position and what it last saw published, and the wake-up pipes.
+ * position and what it last saw published, and the wake-up socket.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "ring.h"
@@ -33,8 +34,8 @@ struct ring_shm {
 
 struct ring {
 	struct ring_shm	*shm;
-	int		up[2];		/* child -> parent: data published */
-	int		down[2];	/* parent -> child: space freed */
+	int		sock[2];	/* wake-ups: [0] parent's, [1] child's */
+	int		me;		/* this side's end */
 	/* producer */
 	uint64_t	pos;		/* end of the frames written */
 	uint64_t	published;	/* last @head stored */
@@ -45,15 +46,6 @@ struct ring {
 	uint64_t	released;	/* last @tail stored */
 	bool		hup;		/* the producer has gone */
 };
-
-/* set_nonblock - O_NONBLOCK and FD_CLOEXEC on @fd */
-static int set_nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	return fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
-	       fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ? -1 : 0;
-}
 
 /**
  * ring_new() - a ring, its mapping and pipes; call before fork()
@@ -66,16 +58,16 @@ struct ring *ring_new(void)
 
 	if (!r)
 		return NULL;
-	r->up[0] = r->up[1] = r->down[0] = r->down[1] = -1;
+	r->sock[0] = r->sock[1] = r->me = -1;
 	r->shm = mmap(NULL, sizeof(*r->shm), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (r->shm == MAP_FAILED) {
 		r->shm = NULL;
 		goto fail;
 	}
-	if (pipe(r->up) < 0 || pipe(r->down) < 0 ||
-	    set_nonblock(r->up[0]) < 0 || set_nonblock(r->up[1]) < 0 ||
-	    set_nonblock(r->down[0]) < 0 || set_nonblock(r->down[1]) < 0)
+	/* a socket, not pipes: a wake-up sent to a dead peer is EPIPE with
+	 * MSG_NOSIGNAL, not a SIGPIPE that would kill the import */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->sock) < 0)
 		goto fail;
 	return r;
 fail:
@@ -92,43 +84,44 @@ static void close_fd(int *fd)
 }
 
 /**
- * ring_child() - after fork(), in the producer: keep its pipe ends
+ * ring_child() - after fork(), in the producer: keep its socket end
  * @r: ring
  */
 void ring_child(struct ring *r)
 {
-	close_fd(&r->up[0]);
-	close_fd(&r->down[1]);
+	close_fd(&r->sock[0]);
+	r->me = r->sock[1];
 }
 
 /**
- * ring_parent() - after fork(), in the consumer: keep its pipe ends (the
- * producer's death then reads as POLLHUP)
+ * ring_parent() - after fork(), in the consumer: keep its socket end (the
+ * producer's death then reads as end of file)
  * @r: ring
  */
 void ring_parent(struct ring *r)
 {
-	close_fd(&r->up[1]);
-	close_fd(&r->down[0]);
+	close_fd(&r->sock[1]);
+	r->me = r->sock[0];
 }
 
-/* kick - wake the other side through @fd (a full pipe is awake anyway) */
+/* kick - wake the other side (a full socket is awake anyway; a dead
+ * peer's EPIPE is its own news) */
 static void kick(int fd)
 {
-	ssize_t n = write(fd, "", 1);
+	ssize_t n = send(fd, "", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 
 	(void)n;
 }
 
-/* drain - empty the wake-up pipe @fd; 1 if its writer has gone */
+/* drain - read the wake-ups waiting on @fd; 1 if the peer has gone */
 static int drain(int fd)
 {
 	char buf[64];
 	ssize_t n;
 
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
 		;
-	return n == 0;
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR);
 }
 
 /* sleep_on - poll @fd for a wake-up; 1 woken, 0 timeout, -1 hang-up */
@@ -156,7 +149,7 @@ static void publish(struct ring *r)
 	r->published = r->pos;
 	atomic_thread_fence(memory_order_seq_cst);
 	if (atomic_load_explicit(&r->shm->cons_waiting, memory_order_relaxed))
-		kick(r->up[1]);
+		kick(r->me);
 }
 
 /* room - wait until @need bytes after pos are free; -1 if the consumer
@@ -176,7 +169,7 @@ static int room(struct ring *r, uint64_t need)
 		atomic_thread_fence(memory_order_seq_cst);
 		tail = atomic_load(&s->tail);
 		if (r->pos + need - tail > RING_SIZE &&
-		    sleep_on(r->down[0], -1) < 0) {
+		    sleep_on(r->me, -1) < 0) {
 			atomic_store(&s->prod_waiting, 0);
 			return -1;
 		}
@@ -257,7 +250,7 @@ static void release(struct ring *r)
 	r->released = r->rpos;
 	atomic_thread_fence(memory_order_seq_cst);
 	if (atomic_load_explicit(&r->shm->prod_waiting, memory_order_relaxed))
-		kick(r->down[1]);
+		kick(r->me);
 }
 
 /* look - read @head; 1 if there is more to read, 0 none, RING_BAD */
@@ -285,7 +278,7 @@ static int wait_data(struct ring *r, int timeout_ms)
 		atomic_thread_fence(memory_order_seq_cst);
 		rc = look(r);
 		if (!rc) {
-			int w = sleep_on(r->up[0], timeout_ms);
+			int w = sleep_on(r->me, timeout_ms);
 
 			if (w < 0)
 				r->hup = true;
@@ -356,9 +349,7 @@ void ring_free(struct ring *r)
 		return;
 	if (r->shm)
 		munmap(r->shm, sizeof(*r->shm));
-	close_fd(&r->up[0]);
-	close_fd(&r->up[1]);
-	close_fd(&r->down[0]);
-	close_fd(&r->down[1]);
+	close_fd(&r->sock[0]);
+	close_fd(&r->sock[1]);
 	free(r);
 }

@@ -4,8 +4,8 @@
  * shared memory.
  *
  * Owns: a single-producer single-consumer byte ring in a MAP_SHARED
- * mapping made before fork(), its two counters, and the two pipes that
- * wake a side that sleeps (the producer when the ring is full, the
+ * mapping made before fork(), its two counters, and the socket pair that
+ * wakes a side that sleeps (the producer when the ring is full, the
  * consumer when it is empty). Frames are 8-byte aligned, start with a
  * struct ring_frame and never wrap: a frame that does not fit before the
  * end of the ring is preceded by a pad frame to the end.
@@ -20,10 +20,11 @@
  *    @tail and the ring size, every frame's length against the bytes
  *    published, and a frame is copied out before it is looked at (the
  *    producer could change it under the reader);
- *  - a side sleeps only in poll() on its pipe after announcing it with a
- *    full barrier and looking once more (no lost wake-up); the producer's
- *    death closes its ends: the consumer sees POLLHUP, reads what was
- *    published, then end of data.
+ *  - a side sleeps only in poll() on its socket after announcing it with
+ *    a full barrier and looking once more (no lost wake-up); the
+ *    producer's death closes its end: the consumer reads what was
+ *    published, then end of data; a wake-up sent to a dead peer raises no
+ *    SIGPIPE.
  */
 #ifndef ZAPD_RING_H
 #define ZAPD_RING_H

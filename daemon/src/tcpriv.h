@@ -34,5 +34,7 @@ struct tracecmd_output *tracecmd_copy(struct tracecmd_input *ihandle,
 				      int file_version,
 				      const char *compression);
 void tracecmd_output_close(struct tracecmd_output *handle);
+int tracecmd_set_all_cpus_to_timestamp(struct tracecmd_input *handle,
+				       unsigned long long time);
 
 #endif /* ZAPD_TCPRIV_H */

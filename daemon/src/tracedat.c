@@ -19,8 +19,8 @@
  *    global across buffers.
  *  - a record's missed_events (set on the first record of a sub-buffer
  *    after a gap, -1 = count unknown) is sent as W_LOST before the record.
- *  - a compressed file is read from an uncompressed copy (unzip.h): the
- *    library's compressed read path is quadratic.
+ *  - a compressed file is read after its data was decompressed into
+ *    temporary files (unzip.h): the library's in-memory path is quadratic.
  *  - libtracecmd 3.1.6 crashes (tracecmd_close() on a half-built handle
  *    in tracecmd_buffer_instance_handle()'s error path) when a version 6
  *    file is truncated inside an instance's data: instance buffers of v6
@@ -86,7 +86,7 @@ struct tracedat {
 	int			last_pid;	/* the last pid named */
 	uint64_t		done, records;	/* progress */
 	uint64_t		beat_ns;
-	int			data_fd;	/* the file read (a copy) */
+	uint64_t		data_size;	/* bytes to read, 0: the file's */
 	bool			compressed;
 	bool			complete;	/* nothing skipped or cut */
 	bool			failed;		/* stop: sent W_FAIL or lost
@@ -213,8 +213,8 @@ struct beat {
 	bool			stop;
 };
 
-/* beat_main - every 100 ms, what the copy has written (the only writer
- * of the ring while unzip_copy() runs) */
+/* beat_main - every 100 ms, what was decompressed (the only writer of the
+ * ring while unzip_open() runs) */
 static void *beat_main(void *arg)
 {
 	struct beat *b = arg;
@@ -236,26 +236,27 @@ static void *beat_main(void *arg)
 	return NULL;
 }
 
-/* convert - an uncompressed copy of the file (after checking the space it
- * needs): its descriptor, or -1 after fail() */
-static int convert(struct tracedat *td, uint64_t need)
+/* convert - the file, its data decompressed first (after checking the
+ * space that needs): the handle, or NULL after fail() */
+static struct tracecmd_input *convert(struct tracedat *td, uint64_t need)
 {
+	struct tracecmd_input *h;
 	struct beat b = { .td = td };
 	char msg[512];
 	pthread_t t;
-	int fd, errs = libmsg_errors(), started;
+	int errs = libmsg_errors(), started;
 
 	if (unzip_check_space(need, msg, sizeof(msg)) < 0) {
 		fail(td, "'%s' is compressed: %s", td->a->file, msg);
-		return -1;
+		return NULL;
 	}
 	if (send_phase(td, WIRE_CONVERT, need) < 0)
-		return -1;
+		return NULL;
 	pthread_mutex_init(&b.lock, NULL);
 	pthread_cond_init(&b.stop_cv, NULL);
 	libmsg_set_sink(NULL, NULL);	/* the beat owns the ring now */
 	started = pthread_create(&t, NULL, beat_main, &b) == 0;
-	fd = unzip_copy(td->a->fd, msg, sizeof(msg));
+	h = unzip_open(td->a->fd, msg, sizeof(msg));
 	if (started) {
 		pthread_mutex_lock(&b.lock);
 		b.stop = true;
@@ -266,31 +267,30 @@ static int convert(struct tracedat *td, uint64_t need)
 	libmsg_set_sink(relay, td);
 	if (libmsg_errors() > errs)
 		relay(td, 1, libmsg_last());
-	if (fd < 0)
+	if (!h)
 		fail(td, "cannot read '%s': %s", td->a->file, msg);
-	return fd;
+	return h;
 }
 
-/* open_top - the top buffer, from a copy if the file is compressed;
- * -1 after fail() */
+/* open_top - the top buffer, its data decompressed first if the file is
+ * compressed; -1 after fail() */
 static int open_top(struct tracedat *td)
 {
 	int flags = TRACECMD_FL_LOAD_NO_PLUGINS, fd = dup(td->a->fd);
 	struct tracecmd_input *h = fd >= 0 ? tracecmd_open_fd(fd, flags) :
 				   NULL;
-	uint64_t need;
 
 	if (h && unzip_needed(h)) {
-		/* the copy and the library's per-CPU files: twice the data */
-		need = 2 * unzip_estimate(h) + (16u << 20);
+		/* instance buffers are decompressed twice: by the copy, then
+		 * by their own handles */
+		int twice = tracecmd_buffer_instances(h) > 0 ? 2 : 1;
+
+		td->data_size = unzip_estimate(h);
 		tracecmd_close(h);
-		h = NULL;
-		fd = convert(td, need);
-		if (fd < 0)
+		h = convert(td, twice * td->data_size + (16u << 20));
+		if (!h)
 			return -1;
 		td->compressed = true;
-		td->data_fd = fd;
-		h = tracecmd_open_fd(fd, flags);
 	}
 	if (!h) {
 		fail(td, "'%s' is a truncated or corrupt trace.dat: nothing "
@@ -762,12 +762,14 @@ static int send_end(struct tracedat *td)
 	return wire_send(td->o, W_END, td->complete);
 }
 
-/* data_size - bytes of the file read (the copy of a compressed one) */
+/* data_size - bytes of data to read (a compressed file's: estimated) */
 static uint64_t data_size(struct tracedat *td)
 {
 	struct stat sb;
 
-	return fstat(td->data_fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+	if (td->data_size)
+		return td->data_size;
+	return fstat(td->a->fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
 }
 
 /**
@@ -788,7 +790,6 @@ int tracedat_serve(const struct tracedat_args *a)
 	if (!td)
 		return 1;
 	td->a = a;
-	td->data_fd = a->fd;
 	td->complete = true;
 	td->last_pid = INT32_MIN;
 	td->o = wire_out_new(a->ring);

@@ -3,8 +3,8 @@
  * unzip.c - a compressed trace.dat copied uncompressed, in linear time,
  * into files without a name (see unzip.h).
  *
- * Owns: the descriptors of the temporary files of one copy (the output
- * and the library's per-CPU files, counted for the progress figure), and
+ * Owns: the descriptors of the library's temporary files (counted for
+ * the progress figure), and
  * mkstemp64(): this program's definition takes precedence over libc's
  * for libtracecmd, which calls it with its fixed template in /tmp.
  */
@@ -199,55 +199,52 @@ int unzip_check_space(uint64_t need, char *msg, size_t len)
 }
 
 /**
- * unzip_copy() - an uncompressed copy of the trace behind @fd
+ * unzip_open() - the trace behind @fd, its data decompressed into
+ * temporary files (the library's own linear path)
  * @fd: the compressed trace.dat (not consumed)
  * @msg: set to the reason on failure
  * @len: its size
  *
- * Return: a descriptor of the copy (a version 7 file without
- * compression, positioned at 0), or -1.
+ * tracecmd_copy() (what `trace-cmd convert` calls) switches the input
+ * handle to decompressing each CPU's data into a temporary file before it
+ * copies it out; the copy goes to /dev/null, and the handle, its data now
+ * in those files, is then read like any other (its instance buffers
+ * decompress theirs the same way). tests/import/reader.t checks that every
+ * fixture reads the same as its uncompressed copy.
+ *
+ * Return: the handle (positioned at the start), or NULL.
  */
-int unzip_copy(int fd, char *msg, size_t len)
+struct tracecmd_input *unzip_open(int fd, char *msg, size_t len)
 {
-	struct tracecmd_output *oh = NULL;
+	struct tracecmd_output *oh;
 	struct tracecmd_input *ih;
-	char in[32], out[32];
-	int ofd;
+	char in[32];
 
 	snprintf(in, sizeof(in), "/proc/self/fd/%d", fd);
 	ih = tracecmd_open_head(in, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!ih) {
 		snprintf(msg, len, "cannot read its headers");
-		return -1;
+		return NULL;
 	}
 	atomic_store(&ntemps, 0);
-	ofd = nameless(unzip_dir());
-	if (ofd < 0) {
-		snprintf(msg, len, "temporary file in '%s' (TMPDIR): %s",
-			 unzip_dir(), strerror(errno));
+	errno = 0;
+	oh = tracecmd_copy(ih, "/dev/null", TCPRIV_FILE_CPU_FLYRECORD, 7,
+			   "none");
+	if (!oh) {
+		snprintf(msg, len, "decompressing it failed%s", errno ==
+			 ENOSPC ? ": no space left in the temporary directory" :
+			 "");
 		tracecmd_close(ih);
-		return -1;
+		return NULL;
 	}
-	track(ofd);
-	snprintf(out, sizeof(out), "/proc/self/fd/%d", ofd);
-	oh = tracecmd_copy(ih, out, TCPRIV_FILE_CPU_FLYRECORD, 7, "none");
-	if (oh)
-		tracecmd_output_close(oh);
-	tracecmd_close(ih);
-	atomic_store(&ntemps, 0);
-	if (!oh || lseek(ofd, 0, SEEK_SET) < 0) {
-		snprintf(msg, len, "decompressing it failed%s", errno == ENOSPC ?
-			 ": no space left in the temporary directory" : "");
-		close(ofd);
-		return -1;
-	}
-	return ofd;
+	tracecmd_output_close(oh);
+	tracecmd_set_all_cpus_to_timestamp(ih, 0);
+	return ih;
 }
 
 /**
- * unzip_written() - bytes written so far by the copy under way (the
- * library's per-CPU files and the output): a progress figure, safe to
- * read from another thread
+ * unzip_written() - bytes decompressed so far into the library's per-CPU
+ * files: a progress figure, safe to read from another thread
  *
  * Return: the bytes.
  */

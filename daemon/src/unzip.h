@@ -7,16 +7,16 @@
  * chunks that it searches linearly and never frees (free_zpage(): fixed
  * upstream in trace-cmd 3.2, commit 5274db32): reading is quadratic in
  * the trace's size and its memory only grows. The library's own linear
- * path is the one `trace-cmd convert` takes: tracecmd_copy() decompresses
- * each CPU's data into a temporary file and copies it out. unzip.c uses
- * it to make an uncompressed copy, which is then read as any file.
+ * path is the one `trace-cmd convert` takes: tracecmd_copy() makes the
+ * input handle decompress each CPU's data into a temporary file, then
+ * copies it out. unzip.c copies to /dev/null and reads that handle.
  *
- * Owns: the copy (a file with no name: O_TMPFILE, gone with its last
- * descriptor, also after kill -9), the library's temporary files (made
- * the same way: the reader process's mkstemp64() takes over the
- * library's "/tmp/trace_cpu_dataXXXXXX"), the estimate of the space it
- * needs and its check against the free space of the directory
- * ($TMPDIR, else /var/tmp), and a progress figure (bytes written).
+ * Owns: the library's temporary files (files with no name: O_TMPFILE,
+ * gone with their last descriptor, also after kill -9; the reader
+ * process's mkstemp64() takes over the library's
+ * "/tmp/trace_cpu_dataXXXXXX"), the estimate of the space they need and
+ * its check against the free space of the directory ($TMPDIR, else
+ * /var/tmp), and a progress figure (bytes decompressed).
  *
  * Invariants:
  *  - runs in the reader process only (tracedat.c), never in the process
@@ -38,7 +38,7 @@ bool unzip_needed(struct tracecmd_input *h);
 uint64_t unzip_estimate(struct tracecmd_input *h);
 const char *unzip_dir(void);
 int unzip_check_space(uint64_t need, char *msg, size_t len);
-int unzip_copy(int fd, char *msg, size_t len);
+struct tracecmd_input *unzip_open(int fd, char *msg, size_t len);
 uint64_t unzip_written(void);
 
 #endif /* ZAPD_UNZIP_H */

@@ -64,7 +64,7 @@ static const struct usage usages[] = {
 "database. Importing the same content twice is a no-op. Every finished\n"
 "interval and lock range is also counted in log2 latency histograms\n"
 "(zapd query percentiles, histogram). The file is parsed by a process\n"
-"of its own; a compressed one is first copied uncompressed into $TMPDIR\n"
+"of its own; a compressed one is first decompressed into $TMPDIR\n"
 "(default /var/tmp), in files that never have a name.\n"
 "  --db PATH         the database (default ./" ZAPD_DEFAULT_DB ")\n"
 "  --run-label L     a label stored with the run\n"

@@ -69,7 +69,7 @@ enum wire_phase { WIRE_OPEN, WIRE_CONVERT, WIRE_READ };
 #define WIRE_NAME_PATH		0
 #define WIRE_NAME_STAGE		1
 #define WIRE_READY_HAS_ZAP	(1u << 0)	/* zap event formats */
-#define WIRE_READY_COMPRESSED	(1u << 1)	/* read from a copy */
+#define WIRE_READY_COMPRESSED	(1u << 1)	/* decompressed first */
 
 /* struct wire_desc - how the parent treats an event's records */
 struct wire_desc {
