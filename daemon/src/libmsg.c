@@ -20,14 +20,14 @@ static char lib_last[256];
 static void (*lib_sink)(void *arg, int err, const char *msg);
 static void *lib_sink_arg;
 
-/* note - count and keep one message, show it with -vv, pass it on */
+/* note - count and keep one message, show it with -v, pass it on */
 static void note(const char *name, int err, const char *msg)
 {
 	if (err) {
 		lib_errors++;
 		snprintf(lib_last, sizeof(lib_last), "%s", msg);
 	}
-	log_debug("%s: %s", name, msg);
+	log_info("%s: %s", name, msg);
 	if (lib_sink)
 		lib_sink(lib_sink_arg, err, msg);
 }
@@ -35,7 +35,7 @@ static void note(const char *name, int err, const char *msg)
 /*
  * tep_vprint - override of libtraceevent's weak hook: keep library
  * messages off stderr (one-line diagnostics are ours), remember the last
- * error so a truncated file can be reported, show them with -vv.
+ * error so a truncated file can be reported, show them with -v.
  */
 int tep_vprint(const char *name, enum tep_loglevel level, bool print_err,
 	       const char *fmt, va_list ap)

@@ -6,7 +6,7 @@
  * which libtraceevent, libtracefs (tracefs_warning) and libtracecmd
  * (tracecmd_warning/critical) report. Every line on stderr is zapd's
  * own (log.h); a library message is counted, the last error is kept for
- * the one line zapd prints, and -vv shows them all. zapd import's reader
+ * the one line zapd prints, and -v shows them all. zapd import's reader
  * process relays its messages to the import process (libmsg_set_sink(),
  * libmsg_add()).
  */
