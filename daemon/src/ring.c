@@ -140,16 +140,28 @@ static int sleep_on(int fd, int timeout_ms)
 	return 1;
 }
 
+/*
+ * post - store @v into the shared counter @c (after the frames or the
+ * reads it stands for), then wake the other side if it announced, on
+ * @waiting, that it sleeps (the fence pairs with the one it made between
+ * announcing and looking once more)
+ */
+static void post(struct ring *r, _Atomic uint64_t *c, uint64_t v,
+		 _Atomic uint32_t *waiting)
+{
+	atomic_store_explicit(c, v, memory_order_release);
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(waiting, memory_order_relaxed))
+		kick(r->me);
+}
+
 /* publish - the producer makes its frames visible and wakes a sleeper */
 static void publish(struct ring *r)
 {
 	if (r->published == r->pos)
 		return;
-	atomic_store_explicit(&r->shm->head, r->pos, memory_order_release);
 	r->published = r->pos;
-	atomic_thread_fence(memory_order_seq_cst);
-	if (atomic_load_explicit(&r->shm->cons_waiting, memory_order_relaxed))
-		kick(r->me);
+	post(r, &r->shm->head, r->pos, &r->shm->cons_waiting);
 }
 
 /* room - wait until @need bytes after pos are free; -1 if the consumer
@@ -246,11 +258,8 @@ static void release(struct ring *r)
 {
 	if (r->released == r->rpos)
 		return;
-	atomic_store_explicit(&r->shm->tail, r->rpos, memory_order_release);
 	r->released = r->rpos;
-	atomic_thread_fence(memory_order_seq_cst);
-	if (atomic_load_explicit(&r->shm->prod_waiting, memory_order_relaxed))
-		kick(r->me);
+	post(r, &r->shm->tail, r->rpos, &r->shm->prod_waiting);
 }
 
 /* look - read @head; 1 if there is more to read, 0 none, RING_BAD */
