@@ -46,8 +46,8 @@
 			" ON interval_rows(dur_ns);" \
 			" CREATE INDEX IF NOT EXISTS intervals_staged" \
 			" ON interval_rows(dur_ns) WHERE (f >> 12 & 15) > 0"
-#define DUR_INDEX_DROP	"DROP INDEX IF EXISTS intervals_dur;" \
-			" DROP INDEX IF EXISTS intervals_staged"
+#define DUR_INDEX_DROP	"DROP INDEX IF EXISTS intervals_dur"
+#define STAGED_INDEX_DROP "DROP INDEX IF EXISTS intervals_staged"
 
 /* the persistent statements of a writable store (store-rows.c) */
 enum {
@@ -100,6 +100,8 @@ struct store {
 	int64_t			first_id, last_id;	/* its ids, 0: none */
 	int64_t			old_rows;	/* ids in the table before */
 	bool			dur_deferred;	/* intervals_dur dropped */
+	bool			staged_deferred; /* intervals_staged too */
+	int64_t			run_staged;	/* rows with stages written */
 	struct qrow		iv[STORE_ROWS];
 	int			niv;
 	struct qrow		sg[STORE_ROWS];
@@ -138,7 +140,7 @@ int st_commit_txn(struct store *st);
 int st_row(struct store *st, unsigned int n);
 int st_exec_id3(struct store *st, const char *sql, int64_t a, int64_t b,
 		int64_t c);
-int st_defer_index(struct store *st, int n);
+int st_defer_index(struct store *st, int n, int staged);
 
 /* store-rows.c */
 int st_prepare_all(struct store *st);

@@ -465,13 +465,15 @@ static int write_iv(struct store *st)
  * decide about intervals_dur) */
 static int flush_iv(struct store *st)
 {
-	int n = st->niv;
+	int n = st->niv, staged = 0, i;
 
 	if (!n)
 		return 0;
+	for (i = 0; i < n; i++)
+		staged += (st->iv[i].v[C_F] >> IVF_NSTAGES_SHIFT & 15) != 0;
 	if (write_iv(st) < 0)
 		return -1;
-	return st_defer_index(st, n);
+	return st_defer_index(st, n, staged);
 }
 
 static int flush_sg(struct store *st)

@@ -36,8 +36,12 @@
  *
  * Deferred index. A bulk run into an empty interval table, or one that
  * has written DEFER_MIN_ROWS rows and at least as many as the table held,
- * drops intervals_dur (and intervals_staged, schema/004) inside its
- * transaction: one sort at the end beats a random index insert per row.
+ * drops intervals_dur inside its transaction: one sort at the end beats a
+ * random index insert per row. intervals_staged (schema/004, partial: the
+ * rows with stages) is kept up to date as rows arrive (most rows are not
+ * in it: a test of their flags) until the run has written DEFER_MIN_ROWS
+ * rows with stages; then it is dropped too and built at the end (a second
+ * full scan, paid only by runs whose rows have stages).
  * store_run_end() then commits the rows
  * first (state still 'importing'), lets a second connection checkpoint
  * them while this one builds the index (a small sort cache: PMAs that fit
@@ -251,9 +255,9 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 	if (st_exec(st, "COMMIT") < 0)
 		goto out;
 	st->bulk = ri->bulk;
-	st->run_rows = 0;
+	st->run_rows = st->run_staged = 0;
 	st->first_id = st->last_id = 0;
-	st->dur_deferred = false;
+	st->dur_deferred = st->staged_deferred = false;
 	st->niv = st->nsg = st->nev = st->nwh = 0;
 	if (!st->bulk &&
 	    st_exec(st, "PRAGMA cache_size = " STORE_LIVE_CACHE) < 0)
@@ -302,7 +306,7 @@ static int build_dur_index(struct store *st)
 	if (st_exec(st, "PRAGMA cache_size = " STORE_CACHE) < 0)
 		ret = -1;
 	if (!ret)
-		st->dur_deferred = false;
+		st->dur_deferred = st->staged_deferred = false;
 	log_debug("run %lld: intervals_dur built in %.0f ms",
 		  (long long)st->run_id, mono_ms() - t0);
 	return ret;
@@ -447,7 +451,7 @@ void store_run_abort(struct store *st)
 		st_strs_clear(st);	/* ids interned in it are gone */
 	}
 	st->in_txn = 0;
-	st->dur_deferred = false;
+	st->dur_deferred = st->staged_deferred = false;
 	bulk_off(st);
 	if (st_exec(st, "BEGIN IMMEDIATE") < 0)
 		goto out;
@@ -477,25 +481,38 @@ int store_commit(struct store *st)
 }
 
 /**
- * st_defer_index() - account @n interval rows written; drop intervals_dur
- * when a bulk run grows past the threshold (see the essay)
+ * st_defer_index() - account @n interval rows written (@staged of them
+ * with stages); drop intervals_dur when a bulk run grows past the
+ * threshold, and intervals_staged once the run has as many rows with
+ * stages (see the essay)
  * @st: store in a write transaction
  * @n: rows just written
+ * @staged: how many of them have stages
  *
  * Return: 0 or -1.
  */
-int st_defer_index(struct store *st, int n)
+int st_defer_index(struct store *st, int n, int staged)
 {
 	st->run_rows += n;
-	if (!st->bulk || st->dur_deferred)
+	st->run_staged += staged;
+	if (!st->bulk || (st->dur_deferred && st->staged_deferred))
 		return 0;
 	if (st->old_rows && (st->run_rows < DEFER_MIN_ROWS ||
 			     st->run_rows < st->old_rows))
 		return 0;
-	log_debug("run %lld: building intervals_dur at the end",
+	if (!st->dur_deferred) {
+		log_debug("run %lld: building intervals_dur at the end",
+			  (long long)st->run_id);
+		if (st_exec(st, DUR_INDEX_DROP) < 0)
+			return -1;
+		st->dur_deferred = true;
+	}
+	if (st->run_staged < DEFER_MIN_ROWS)
+		return 0;
+	log_debug("run %lld: building intervals_staged at the end",
 		  (long long)st->run_id);
-	if (st_exec(st, DUR_INDEX_DROP) < 0)
+	if (st_exec(st, STAGED_INDEX_DROP) < 0)
 		return -1;
-	st->dur_deferred = true;
+	st->staged_deferred = true;
 	return 0;
 }
