@@ -96,13 +96,22 @@ static const char *sig_name(int sig, char *buf, size_t len)
 	return buf;
 }
 
-/* reap - wait for the child (killing it first unless @gently) */
+/* reap - wait for the child: killed first unless @gently, in which case
+ * it gets a second to exit by itself (it has sent W_END, or died) */
 static void reap(struct reader *rd, bool gently)
 {
+	int i;
+
 	if (!rd->pid)
 		return;
-	if (!gently)
-		kill(rd->pid, SIGKILL);
+	for (i = 0; gently && i < 100; i++) {
+		if (waitpid(rd->pid, &rd->status, WNOHANG) == rd->pid) {
+			rd->pid = 0;
+			return;
+		}
+		usleep(10000);
+	}
+	kill(rd->pid, SIGKILL);
 	while (waitpid(rd->pid, &rd->status, 0) < 0 && errno == EINTR)
 		;
 	rd->pid = 0;
@@ -714,7 +723,7 @@ int reader_read(struct reader *rd, struct run *run)
 
 	progress_end(rd->prog);
 	if (r == F_END) {
-		reap(rd, false);
+		reap(rd, true);
 		return 0;
 	}
 	if (r == F_SAID || r == F_FAIL) {
