@@ -14,7 +14,7 @@ ZAPD_SRCS	:= zapd.c cli.c usage.c log.c libmsg.c engine.c attr.c \
 		   tracedat.c import.c query.c escape.c outfile.c report.c \
 		   report-tab.c report-svg.c report-tl.c report-scan.c export.c \
 		   live.c live-opts.c \
-		   live-instance.c live-reader.c watchdog.c
+		   live-instance.c live-owner.c live-reader.c watchdog.c
 ZAPD_OBJS	:= $(addprefix $(BUILD)/daemon/,$(ZAPD_SRCS:.c=.o)) \
 		   $(BUILD)/daemon/embed.o
 ZAPD_HDRS	:= $(wildcard daemon/src/*.h)

@@ -5,7 +5,15 @@
  *
  * Owns: the sqlite3 handle's life (store_open .. store_close), PRAGMA
  * user_version (= the number of schema/NNN-*.sql migrations applied, one
- * transaction each), the writer pragmas, and the deletion of a run.
+ * transaction each), the writer pragmas, the deletion of a run, and the
+ * failure lines (st_failed(): one line per failure).
+ *
+ * Invariants:
+ *  - no connection checkpoints at close (it would write-lock the file: a
+ *    reader opening meanwhile fails); a writable store checkpoints
+ *    before closing, never waiting for a reader;
+ *  - after the first failure line of a store, its later errors are debug
+ *    lines (store_said()).
  */
 #include <errno.h>
 #include <signal.h>
@@ -301,8 +309,8 @@ struct store *store_open(const char *path, enum store_mode mode)
 		goto fail;
 	if (mode == STORE_RO)
 		return st;
-	/* a bulk import that died between its two commits left its rows
-	 * (reaped here) and no intervals_dur (built again here) */
+	/* a bulk import of an older zapd that died between its two commits
+	 * left its rows (reaped here) and no intervals_dur (built here) */
 	if (reap_stale(st) < 0 ||
 	    st_exec(st, DUR_INDEX_SQL) < 0)
 		goto fail;
@@ -346,6 +354,18 @@ void store_close(struct store *st)
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
+}
+
+/**
+ * store_said() - has this store said why it failed? (its one line: the
+ * caller adds none of its own)
+ * @st: store (NULL: no)
+ *
+ * Return: true after a failure line of the store.
+ */
+bool store_said(const struct store *st)
+{
+	return st && st->said;
 }
 
 /**

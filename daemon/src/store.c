@@ -25,7 +25,9 @@
  *    writes each part once, so the committed rows are sums of parts;
  *  - store_run_end() writes the totals and state = 'done' in the last
  *    transaction; a bulk run then checkpoints (TRUNCATE) and leaves the
- *    pragmas as a non-bulk store has them.
+ *    pragmas as a non-bulk store has them. A checkpoint that fails after
+ *    that commit (a full disk: the database file cannot grow) leaves the
+ *    run done, its pages in the WAL, and says so in one line.
  *
  * Ids. Interval ids are assigned here, not by SQLite: max(id) + 1 when
  * the write transaction begins (nobody else can insert until COMMIT), so
@@ -38,26 +40,41 @@
  * has written DEFER_MIN_ROWS rows and at least as many as the table held,
  * drops intervals_dur (and intervals_staged, schema/004) inside its
  * transaction: one sort at the end beats a random index insert per row.
- * store_run_end() then commits the rows
- * first (state still 'importing'), lets a second connection checkpoint
- * them while this one builds the index (a small sort cache: PMAs that fit
- * the CPU cache), and flips the state in a last transaction.
+ * store_run_end() builds them in the same transaction (a small sort
+ * cache: PMAs that fit the CPU cache), before state = 'done': the rows,
+ * the index and the state commit together. (An earlier zapd committed
+ * the rows first and checkpointed them on a second connection while the
+ * index was built: faster by the checkpoint's time, but a failure or a
+ * crash in between left a run's rows visible under 'importing', and on a
+ * full disk the delete that should have removed them could not get the
+ * space; docs/performance.md.)
+ *
+ * Failures. Every failure is one line (st_failed(): the first error of
+ * the store is said, what fails because of it is debug). A transaction
+ * SQLite ended itself (SQLITE_FULL, an I/O error, OR ROLLBACK) is
+ * forgotten with what was queued in it. store_run_abort() (any failure
+ * while the writer lives) rolls back; an import's run row, committed
+ * alone at its start, is then deleted (a few pages: SQLite reuses the
+ * WAL space of the failed transaction; if even that fails the row stays
+ * 'importing', without rows, until the next writer deletes it); a live
+ * run is kept up to its last commit, done and incomplete.
  *
  * Crash recovery. A run left 'importing' whose writer pid is gone was
  * interrupted (kill -9, crash, power): the next store_open() for writing
- * deletes an interrupted import (its rows, if any were committed, by id
- * range) and keeps an interrupted live run up to its last commit, marked
- * done and incomplete; it also builds intervals_dur if it is missing.
- * store_run_abort() (any failure while the writer lives) rolls back and
- * deletes the run the same way. So after any zapd exit no partial import
- * remains.
+ * deletes an interrupted import (its rows, if an older zapd committed
+ * any, by id range) and keeps an interrupted live run up to its last
+ * commit, marked done and incomplete; it also builds intervals_dur if it
+ * is missing. So after any zapd exit no partial import is visible.
  *
  * What readers see. The database is in WAL mode: a reader sees the last
  * committed state and never blocks the writer, nor the writer it. A live
  * run is visible (state 'importing') as it commits; a bulk run is
- * invisible until it is 'done', except between the two commits of the
- * deferred index, when its rows are committed under state 'importing'
- * (readers that want finished runs only filter on runs.state = 'done').
+ * invisible until it is 'done' (its run row alone is visible, 'importing',
+ * while it is written). zapd's connections never checkpoint at close
+ * (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE): that would write-lock the database
+ * file for a moment, and a reader opening then fails at once unless it
+ * has a busy timeout (docs/schema.md, "Readers"); a writer checkpoints
+ * itself before it closes, without waiting for readers.
  */
 #include <stdio.h>
 #include <stdlib.h>
