@@ -155,14 +155,13 @@ static int remove_dir(const char *path, bool *was_on)
  * next sweep tries again)
  */
 static int sweep_one(int dfd, const char *name, char *said, size_t len,
-		     char *failed, size_t flen)
+		     char *failed, size_t flen, int *nsaid, int *nfailed)
 {
 	struct owner ow;
 	struct stat sb;
 	bool was_on = false;
 	size_t n = strlen(name) - strlen(".owner"), k;
 	int fd = openat(dfd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	int ret = 0;
 
 	if (fd < 0)
 		return 0;
@@ -176,6 +175,7 @@ static int sweep_one(int dfd, const char *name, char *said, size_t len,
 			k = strlen(failed);
 			snprintf(failed + k, flen - k, "%s'%.*s' (%s)",
 				 k ? ", " : "", (int)n, name, strerror(errno));
+			(*nfailed)++;
 			close(fd);
 			return -1;
 		}
@@ -183,12 +183,13 @@ static int sweep_one(int dfd, const char *name, char *said, size_t len,
 		snprintf(said + k, len - k, "%s'%.*s' (pid %d%s)",
 			 k ? ", " : "", (int)n, name, ow.pid,
 			 was_on ? ", was tracing" : "");
+		(*nsaid)++;
 	} else {
 		log_debug("live: owner file %s: no instance of its own", name);
 	}
 	unlinkat(dfd, name, 0);
 	close(fd);
-	return ret;
+	return 0;
 }
 
 /**
@@ -199,6 +200,7 @@ void live_owner_sweep(void)
 {
 	char said[1024] = "", failed[1024] = "";
 	DIR *d = opendir(LIVE_OWNER_DIR);
+	int nsaid = 0, nfailed = 0;
 	struct dirent *e;
 	size_t n;
 
@@ -208,17 +210,17 @@ void live_owner_sweep(void)
 		n = strlen(e->d_name);
 		if (n > 6 && !strcmp(e->d_name + n - 6, ".owner"))
 			sweep_one(dirfd(d), e->d_name, said, sizeof(said),
-				  failed, sizeof(failed));
+				  failed, sizeof(failed), &nsaid, &nfailed);
 	}
 	closedir(d);
-	if (said[0])
-		log_notice("live: removed the tracefs instance%s of a zapd live "
-			   "that was killed: %s", strchr(said, ',') ? "s" : "",
-			   said);
-	if (failed[0])
+	if (nsaid)
+		log_notice("live: removed the tracefs instance%s of %s that "
+			   "was killed: %s", nsaid > 1 ? "s" : "",
+			   nsaid > 1 ? "zapd lives" : "a zapd live", said);
+	if (nfailed)
 		log_warnx("live: cannot remove the stale tracefs instance%s of "
-			  "a killed zapd live: %s", strchr(failed, ',') ? "s" :
-			  "", failed);
+			  "a killed zapd live: %s", nfailed > 1 ? "s" : "",
+			  failed);
 }
 
 /**
