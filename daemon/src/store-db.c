@@ -61,12 +61,17 @@ static const char *const delete_sql[] = {
  */
 static void st_failed(struct store *st, const char *what, const char *msg)
 {
+	/* SQLite says "disk I/O error" when the -shm file cannot grow */
+	const char *nospc = sqlite3_system_errno(st->db) == ENOSPC &&
+			    !strstr(msg, "full") ? " (no space left on device)" :
+			    "";
+
 	if (st->said) {
-		log_debug("database '%s': %s%s%s", st->path, what ? what : "",
-			  what ? ": " : "", msg);
+		log_debug("database '%s': %s%s%s%s", st->path,
+			  what ? what : "", what ? ": " : "", msg, nospc);
 	} else {
-		log_warnx("database '%s': %s%s%s", st->path, what ? what : "",
-			  what ? ": " : "", msg);
+		log_warnx("database '%s': %s%s%s%s", st->path,
+			  what ? what : "", what ? ": " : "", msg, nospc);
 		st->said = true;
 	}
 	if (st->in_txn && sqlite3_get_autocommit(st->db)) {
