@@ -52,20 +52,23 @@ struct owner {
 	char		path[4096];	/* the instance directory */
 };
 
-/* mkdirs - LIVE_OWNER_DIR and its parent, root only; -1 if missing */
+/* mkdirs - LIVE_OWNER_DIR and the directories above it (an initramfs
+ * may have no /run), root only; -1 if it cannot be made */
 static int mkdirs(void)
 {
-	char parent[sizeof(LIVE_OWNER_DIR)];
-	char *slash;
+	char path[sizeof(LIVE_OWNER_DIR)];
+	char *p;
 
-	snprintf(parent, sizeof(parent), "%s", LIVE_OWNER_DIR);
-	slash = strrchr(parent, '/');
-	if (slash)
-		*slash = '\0';
-	if ((mkdir(parent, 0700) < 0 && errno != EEXIST) ||
-	    (mkdir(LIVE_OWNER_DIR, 0700) < 0 && errno != EEXIST))
-		return -1;
-	return 0;
+	snprintf(path, sizeof(path), "%s", LIVE_OWNER_DIR);
+	for (p = strchr(path + 1, '/');; p = strchr(p + 1, '/')) {
+		if (p)
+			*p = '\0';
+		if (mkdir(path, p ? 0755 : 0700) < 0 && errno != EEXIST)
+			return -1;
+		if (!p)
+			return 0;
+		*p = '/';
+	}
 }
 
 /* read_owner - parse an owner file; -1 if it holds no identity (its
