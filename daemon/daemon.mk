@@ -15,7 +15,7 @@ ZAPD_SRCS	:= zapd.c cli.c usage.c log.c libmsg.c engine.c attr.c \
 		   import.c query.c escape.c outfile.c report.c \
 		   report-tab.c report-svg.c report-tl.c report-scan.c export.c \
 		   live.c live-opts.c \
-		   live-instance.c live-reader.c watchdog.c
+		   live-instance.c live-owner.c live-reader.c watchdog.c
 ZAPD_OBJS	:= $(addprefix $(BUILD)/daemon/,$(ZAPD_SRCS:.c=.o)) \
 		   $(BUILD)/daemon/embed.o
 ZAPD_HDRS	:= $(wildcard daemon/src/*.h)
@@ -57,7 +57,8 @@ TESTS		+= $(BUILD)/tests/engine.t $(BUILD)/tests/context.t \
 		   tests/import/cli.t \
 		   tests/import/host.t tests/import/fixtures.t \
 		   tests/import/schema.t tests/import/events.t tests/import/why.t \
-		   tests/import/hist.t
+		   tests/import/hist.t tests/import/special.t \
+		   tests/import/diskfull.t tests/import/readers.t
 CHECK_PREREQS	+= zapd $(BUILD)/tests/engine.t $(BUILD)/tests/context.t
 
 # zapd live tests: real tracefs on this host (root), see docs/live.md

@@ -7,7 +7,9 @@
  * entries pointing into that set, and the backends' lookups. A pid whose
  * lookup failed is cached as unknown too, so a miss costs one lookup per
  * pid, not one per row. The table backend's names are kept in a pid map
- * (open addressing), the cache in front of it.
+ * (open addressing), the cache in front of it. The host backend's parsing
+ * of /proc/PID/comm and tracefs saved_cmdlines keeps a name's bytes as
+ * the kernel has them (newlines and tabs included, "" stays "").
  */
 #include <fcntl.h>
 #include <stdbool.h>
@@ -25,6 +27,7 @@
 #define COMM_SLOTS	4096
 #define COMM_MAX	64		/* longer names are cut (kernel: 16) */
 #define CMDLINES_MS	100		/* re-read saved_cmdlines at most */
+#define CMDLINES_MISS_MS 1		/* ... and after a miss */
 
 enum backend { B_TRACE, B_HOST, B_TABLE };
 
@@ -266,15 +269,15 @@ static int proc_comm(int pid, char *buf, size_t size)
 	return (int)n;
 }
 
-/* cmdlines_load - (re)read saved_cmdlines, at most every CMDLINES_MS */
-static void cmdlines_load(struct comm *c)
+/* cmdlines_load - (re)read saved_cmdlines if it is older than @max_ns */
+static void cmdlines_load(struct comm *c, uint64_t max_ns)
 {
 	uint64_t now = mono_ns();
 	size_t cap = 1 << 16, len = 0;
 	char *b;
 	ssize_t n;
 
-	if (c->cmdlines && now - c->cmdlines_ns < CMDLINES_MS * NS_PER_MS)
+	if (c->cmdlines && now - c->cmdlines_ns < max_ns)
 		return;
 	b = malloc(cap);
 	if (!b)
@@ -296,30 +299,69 @@ static void cmdlines_load(struct comm *c)
 	c->cmdlines_ns = now;
 }
 
-/* cmdlines_comm - @pid in saved_cmdlines ("PID COMM\n" lines); -1 if none */
+/* entry_pid - the pid of a saved_cmdlines entry at @p ("DIGITS "), its
+ * name at *@name; -1 if @p does not start an entry */
+static long entry_pid(const char *p, const char *end, const char **name)
+{
+	long pid = 0;
+	const char *q = p;
+
+	while (q < end && *q >= '0' && *q <= '9' && q - p < 10)
+		pid = pid * 10 + (*q++ - '0');
+	if (q == p || q >= end || *q != ' ')
+		return -1;
+	*name = q + 1;
+	return pid;
+}
+
+/*
+ * cmdlines_find - @pid's name in the loaded text; -1 if absent. The
+ * kernel prints "%d %s\n" per entry and a name may hold newlines (tabs,
+ * anything but NUL): an entry ends at the first newline followed by the
+ * start of another entry or by the end of the text. (Ambiguous only for a
+ * name that itself holds a newline followed by "DIGITS ".)
+ */
+static int cmdlines_find(const struct comm *c, int pid, const char **name)
+{
+	const char *p = c->cmdlines, *end = p + c->cmdlines_len, *n, *nl;
+	const char *dummy;
+	long epid;
+
+	while (p < end) {
+		epid = entry_pid(p, end, &n);
+		if (epid < 0)
+			return -1;	/* not the kernel's format */
+		for (nl = memchr(n, '\n', end - n); nl && nl + 1 < end &&
+		     entry_pid(nl + 1, end, &dummy) < 0;
+		     nl = memchr(nl + 1, '\n', end - nl - 1))
+			;
+		if (!nl)
+			nl = end;
+		if (epid == pid) {
+			*name = n;
+			return (int)(nl - n);
+		}
+		p = nl + 1;
+	}
+	return -1;
+}
+
+/* cmdlines_comm - @pid in saved_cmdlines; -1 if none. The kernel saved
+ * the entry when it recorded the pid's event, before zapd read that
+ * event: a miss in an older copy of the text reads it again (at most
+ * every CMDLINES_MISS_MS, so a storm of exited pids stays cheap) */
 static int cmdlines_comm(struct comm *c, int pid, const char **name)
 {
-	char key[16];
-	const char *p, *end, *nl;
-	int kl;
+	int n;
 
 	if (c->cmdlines_fd < 0)
 		return -1;
-	cmdlines_load(c);
-	if (!c->cmdlines)
-		return -1;
-	kl = snprintf(key, sizeof(key), "%d ", pid);
-	end = c->cmdlines + c->cmdlines_len;
-	for (p = c->cmdlines; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', end - p);
-		if (!nl)
-			nl = end;
-		if (nl - p >= kl && !memcmp(p, key, kl)) {
-			*name = p + kl;
-			return (int)(nl - p - kl);
-		}
-	}
-	return -1;
+	cmdlines_load(c, CMDLINES_MS * NS_PER_MS);
+	n = c->cmdlines ? cmdlines_find(c, pid, name) : -1;
+	if (n >= 0)
+		return n;
+	cmdlines_load(c, CMDLINES_MISS_MS * NS_PER_MS);
+	return c->cmdlines ? cmdlines_find(c, pid, name) : -1;
 }
 
 /* lookup - ask the backend for @pid's name; NULL unknown */

@@ -46,6 +46,7 @@ struct imp {
 	char			hash[40];
 	struct reader		*rd;
 	struct run		*run;
+	int			warned;		/* log_warnings() at the start */
 	struct store		*st;
 	struct writer		*w;
 	int64_t			run_id;
@@ -359,8 +360,9 @@ static int import_run(struct imp *im)
 		r = -1;
 	im->w = NULL;
 	if (r < 0) {
-		log_warnx("import of '%s' failed: nothing written",
-			  im->o->file);
+		if (log_warnings() == im->warned)	/* else it was said */
+			log_warnx("import of '%s' failed: nothing written",
+				  im->o->file);
 		return ZAPD_EXIT_ERR;
 	}
 	return end(im, reader_complete(im->rd));
@@ -381,6 +383,7 @@ int zapd_import(const struct import_opts *o)
 	int ret = ZAPD_EXIT_ERR;
 
 	libmsg_reset();
+	im.warned = log_warnings();
 	if (open_input(&im) < 0)
 		goto out;
 	im.rd = reader_start(o->file, im.fd, o->pairs, o->npairs,

@@ -4,9 +4,10 @@
  *
  * Owns: the event formats zapd reads (only the systems it uses), the
  * decoders of the enabled events (classified by decode.c like an import
- * classifies them), the instance (created here, configured, removed on
- * every exit path after it was created; an instance of the same name
- * that already exists is refused, never touched), its filters, the
+ * classifies them), the instance (created here, its identity written to
+ * its owner file at once (live-owner.c), configured, removed on every
+ * exit path after it was created; an instance of the same name that
+ * already exists is refused, never touched), its filters, the
  * stacktrace trigger of --why, the kallsyms that symbolize its stacks,
  * and the file descriptors opened in it.
  *
@@ -639,6 +640,7 @@ int live_setup_instance(struct live *l)
 		return -1;
 	}
 	l->own_inst = true;
+	live_owner_record(l);	/* before tracing can be turned on */
 	if (configure(l) < 0 || open_cpus(l) < 0)
 		return -1;
 	l->on_fd = open_file(l, "tracing_on", O_WRONLY);
@@ -680,7 +682,8 @@ void live_close_files(struct live *l)
 
 /**
  * live_remove_instance() - disable and remove our instance (never
- * another's), closing our files first
+ * another's), closing our files first; then its owner file goes (or
+ * stays for the next sweep if the instance could not be removed)
  * @l: the run
  *
  * Return: 0, or -1 after one line (it is still there).
@@ -690,8 +693,10 @@ int live_remove_instance(struct live *l)
 	int ret = 0, tries;
 
 	live_close_files(l);
-	if (!l->inst)
+	if (!l->inst) {
+		live_owner_release(l, true);	/* none was created */
 		return 0;
+	}
 	if (l->own_inst) {
 		tracefs_trace_off(l->inst);
 		if (l->trigger)
@@ -713,6 +718,7 @@ int live_remove_instance(struct live *l)
 			ret = -1;
 		}
 	}
+	live_owner_release(l, l->own_inst && !ret);
 	tracefs_instance_free(l->inst);
 	l->inst = NULL;
 	l->own_inst = false;

@@ -3,8 +3,9 @@
  * live-int.h - the live source's private header, shared by live.c (the
  * run: orchestration, main loop, signals, privilege separation),
  * live-opts.c (command line), live-instance.c (tracefs instance, events,
- * filters), live-reader.c (per-CPU readers, time merge, loss accounting)
- * and watchdog.c (stall rows). Nothing outside live*.c and watchdog.c
+ * filters), live-reader.c (per-CPU readers, time merge, loss accounting),
+ * live-owner.c (owner files, stale instances, the guardian) and
+ * watchdog.c (stall rows). Nothing outside live*.c and watchdog.c
  * includes it.
  */
 #ifndef ZAPD_LIVE_INT_H
@@ -20,6 +21,8 @@
 #include "subbuf.h"
 
 #define DEFAULT_INSTANCE	"zapd"
+/* owner files of the instances zapd live created (live-owner.c) */
+#define LIVE_OWNER_DIR		"/run/zapd/instances"
 /* zapd live's --slower-than unless --all or --slower-than is given: keeps
  * up with a munmap storm (docs/performance.md) */
 #define LIVE_SLOWER_THAN_NS	(100 * 1000ll)
@@ -92,6 +95,10 @@ struct live {
 	struct live_opts	o;
 	struct tracefs_instance	*inst;
 	bool			own_inst;	/* we created it: remove it */
+	int			owner_fd;	/* its owner file, locked */
+	char			*owner_path;
+	int			guard_fd;	/* the guardian's pipe */
+	pid_t			parent;		/* --user child: the root one */
 	struct tep_handle	*tep;
 	struct dectab		dec;		/* enabled events, by id */
 	struct evdec		**hs;		/* the same, in setup order */
@@ -129,6 +136,13 @@ int live_setup_instance(struct live *l);
 void live_instance_in_use(const char *name);
 void live_close_files(struct live *l);
 int live_remove_instance(struct live *l);
+
+/* live-owner.c */
+void live_owner_sweep(void);
+int live_owner_claim(struct live *l);
+void live_owner_record(struct live *l);
+void live_owner_release(struct live *l, bool gone);
+int live_guard(struct live *l);
 
 /* live-reader.c */
 int live_pass(struct live *l, bool drain);

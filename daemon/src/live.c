@@ -8,8 +8,9 @@
  * database, run, trace, drain, end), the main loop and its cadences
  * (read passes, the watchdog, commits), signals and the privilege
  * separation of --user. Its parts: live-opts.c (command line),
- * live-instance.c (tracefs instance, events, filters), live-reader.c
- * (per-CPU readers, time merge, losses), watchdog.c (stall rows).
+ * live-instance.c (tracefs instance, events, filters), live-owner.c
+ * (owner files, stale instances, the guardian), live-reader.c (per-CPU
+ * readers, time merge, losses), watchdog.c (stall rows).
  *
  * Invariants:
  *  - signal handlers only set a flag; SIGINT/SIGTERM/SIGHUP are blocked
@@ -17,7 +18,12 @@
  *    instance behind;
  *  - nothing is created before the command line is checked; the instance
  *    is removed on every exit path after it was created (with --user by
- *    the root parent, also after a kill -9 of the traced child);
+ *    the root parent, also after a kill -9 of the traced child); if zapd
+ *    is killed, by its guardian (live-owner.c) once all its processes
+ *    are gone, or else by the next zapd live's sweep;
+ *  - the --user child sets PR_SET_PDEATHSIG after its uid change (which
+ *    clears it) and checks its parent is still the root one: it stops
+ *    (drain, commit, run done) when that parent is killed;
  *  - the rows are committed at least every --commit-ms, and at once
  *    after a stall row; the histograms, totals and counters every
  *    LIVE_STATS_MS (or --commit-ms if longer) and at the end;
@@ -362,11 +368,16 @@ static int setup(struct live *l)
 	if (live_load_tep(l) < 0 || live_load_kallsyms(l) < 0 ||
 	    live_setup_events(l) < 0)
 		return -1;
-	/* early, so a refusal says nothing about the database */
-	if (tracefs_instance_exists(l->o.instance)) {
+	/* what killed zapd lives left behind; then ours, early, so a
+	 * refusal says nothing about the database */
+	live_owner_sweep();
+	if (live_owner_claim(l) > 0 ||
+	    tracefs_instance_exists(l->o.instance)) {
 		live_instance_in_use(l->o.instance);
 		return -1;
 	}
+	if (live_guard(l) < 0)
+		return -1;
 	if (!l->o.user) {
 		l->st = store_open(l->o.db, STORE_RW);
 		if (!l->st)
@@ -380,7 +391,7 @@ static int setup(struct live *l)
  * (0), -1 after one line */
 static int privsep(struct live *l, int *ret)
 {
-	pid_t child;
+	pid_t child, parent = getpid();
 
 	fflush(NULL);
 	child = fork();
@@ -393,9 +404,17 @@ static int privsep(struct live *l, int *ret)
 		return 1;
 	}
 	l->own_inst = false;	/* the root parent removes it */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (drop_privs(&l->o) < 0)
 		return -1;
+	/* after the uid change, which clears it; then the race: a parent
+	 * that died before it was set sent nothing */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent) {
+		log_warnx("live: the root parent (pid %d) is gone: not tracing",
+			  (int)parent);
+		return -1;
+	}
+	l->parent = parent;
 	l->st = store_open(l->o.db, STORE_RW);
 	return l->st ? 0 : -1;
 }
@@ -435,6 +454,10 @@ static int trace(struct live *l, const sigset_t *unblocked)
 		 l->o.user ? ", unprivileged" : "");
 	say_keep(&l->o.keep);
 	r = loop(l, unblocked);
+	if (l->parent && getppid() != l->parent)
+		log_warnx("live: the root parent (pid %d) was killed: stopping "
+			  "(the instance goes when this process is gone)",
+			  (int)l->parent);
 	if (finish(l, r) == 0 && !r)
 		ret = ZAPD_EXIT_OK;
 	if (stop_sig)
@@ -453,7 +476,8 @@ static int trace(struct live *l, const sigset_t *unblocked)
  */
 int cmd_live(int argc, char **argv)
 {
-	struct live l = { .on_fd = -1, .cmdlines_fd = -1 };
+	struct live l = { .on_fd = -1, .cmdlines_fd = -1, .owner_fd = -1,
+			  .guard_fd = -1 };
 	sigset_t unblocked;
 	int ret = ZAPD_EXIT_ERR, r;
 

@@ -15,6 +15,10 @@
 void log_init(int verbose);
 /* log_verbose - current verbosity */
 int log_verbose(void);
+/* log_warnings - warning lines (log_warn, log_warnx) printed so far: a
+ * caller that owes one line when something failed says it only if none
+ * was said */
+int log_warnings(void);
 
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,7 +5,15 @@
  *
  * Owns: the sqlite3 handle's life (store_open .. store_close), PRAGMA
  * user_version (= the number of schema/NNN-*.sql migrations applied, one
- * transaction each), the writer pragmas, and the deletion of a run.
+ * transaction each), the writer pragmas, the deletion of a run, and the
+ * failure lines (st_failed(): one line per failure).
+ *
+ * Invariants:
+ *  - no connection checkpoints at close (it would write-lock the file: a
+ *    reader opening meanwhile fails); a writable store checkpoints
+ *    before closing, never waiting for a reader;
+ *  - after the first failure line of a store, its later errors are debug
+ *    lines (store_said()).
  */
 #include <errno.h>
 #include <signal.h>
@@ -44,11 +52,39 @@ static const char *const delete_sql[] = {
 	"DELETE FROM runs WHERE id = ?1",
 };
 
-/* st_db_err - log one line about a failed SQLite call */
+/*
+ * st_failed - a failed SQLite call: one line for the store's first
+ * failure (its cause: "database or disk is full"), debug lines for what
+ * fails after it (the rollback, the end of the run), so every failure is
+ * one line; a transaction SQLite ended itself (SQLITE_FULL, IOERR, OR
+ * ROLLBACK) is forgotten with what was queued and interned in it
+ */
+static void st_failed(struct store *st, const char *what, const char *msg)
+{
+	/* SQLite says "disk I/O error" when the -shm file cannot grow */
+	const char *nospc = sqlite3_system_errno(st->db) == ENOSPC &&
+			    !strstr(msg, "full") ? " (no space left on device)" :
+			    "";
+
+	if (st->said) {
+		log_debug("database '%s': %s%s%s%s", st->path,
+			  what ? what : "", what ? ": " : "", msg, nospc);
+	} else {
+		log_warnx("database '%s': %s%s%s%s", st->path,
+			  what ? what : "", what ? ": " : "", msg, nospc);
+		st->said = true;
+	}
+	if (st->in_txn && sqlite3_get_autocommit(st->db)) {
+		st->in_txn = 0;
+		st->niv = st->nsg = st->nev = st->nwh = 0;
+		st_strs_clear(st);
+	}
+}
+
+/* st_db_err - log one line about a failed SQLite call (see st_failed) */
 void st_db_err(struct store *st, const char *what)
 {
-	log_warnx("database '%s': %s: %s", st->path, what,
-		  sqlite3_errmsg(st->db));
+	st_failed(st, what, sqlite3_errmsg(st->db));
 }
 
 /* st_exec - run constant SQL (no values); -1 on error */
@@ -57,12 +93,18 @@ int st_exec(struct store *st, const char *sql)
 	char *msg = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		log_warnx("database '%s': %s", st->path,
-			  msg ? msg : sqlite3_errmsg(st->db));
+		st_failed(st, NULL, msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		return -1;
 	}
 	return 0;
+}
+
+/* st_rollback - end the open transaction, if SQLite has not; quiet */
+void st_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* user_version - PRAGMA user_version, or -1 */
@@ -103,7 +145,7 @@ static int migrate(struct store *st, int v, bool writable)
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 		if (st_exec(st, zapd_migrations[v].text) < 0 ||
 		    st_exec(st, sql) < 0 || st_exec(st, "COMMIT") < 0) {
-			st_exec(st, "ROLLBACK");
+			st_rollback(st);
 			return -1;
 		}
 	}
@@ -197,7 +239,7 @@ static int reap_stale(struct store *st)
 	}
 	if (ret || st_exec(st, "COMMIT") < 0) {
 		st_db_err(st, "cannot settle an interrupted run");
-		st_exec(st, "ROLLBACK");
+		st_rollback(st);
 		return -1;
 	}
 	return 0;
@@ -237,6 +279,11 @@ struct store *store_open(const char *path, enum store_mode mode)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
+	/* never the close-time checkpoint: it write-locks the database
+	 * file, and a reader opening meanwhile fails at once (docs/schema.md,
+	 * "Readers"); a writer checkpoints itself (store_close()) */
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	st->rw = mode == STORE_RW;
 	v = user_version(st);
 	if (v < 0)
 		goto fail;
@@ -267,8 +314,8 @@ struct store *store_open(const char *path, enum store_mode mode)
 		goto fail;
 	if (mode == STORE_RO)
 		return st;
-	/* a bulk import that died between its two commits left its rows
-	 * (reaped here) and no intervals_dur (built again here) */
+	/* a bulk import of an older zapd that died between its two commits
+	 * left its rows (reaped here) and no intervals_dur (built here) */
 	if (reap_stale(st) < 0 ||
 	    st_exec(st, DUR_INDEX_SQL) < 0)
 		goto fail;
@@ -292,6 +339,16 @@ void store_close(struct store *st)
 		return;
 	if (st->run_id)
 		store_run_abort(st);
+	/* what the close would have checkpointed; without waiting for a
+	 * reader (then as much as it can: the rest stays in the WAL) */
+	if (st->rw && st->db) {
+		sqlite3_busy_timeout(st->db, 0);
+		if (sqlite3_wal_checkpoint_v2(st->db, NULL,
+					      SQLITE_CHECKPOINT_TRUNCATE, NULL,
+					      NULL) != SQLITE_OK)
+			log_debug("database '%s': checkpoint at close: %s",
+				  st->path, sqlite3_errmsg(st->db));
+	}
 	for (i = 0; i < S_NR; i++) {
 		sqlite3_finalize(st->stmt[i]);
 		free(st->shadow[i]);
@@ -302,6 +359,18 @@ void store_close(struct store *st)
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
+}
+
+/**
+ * store_said() - has this store said why it failed? (its one line: the
+ * caller adds none of its own)
+ * @st: store (NULL: no)
+ *
+ * Return: true after a failure line of the store.
+ */
+bool store_said(const struct store *st)
+{
+	return st && st->said;
 }
 
 /**

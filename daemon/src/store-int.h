@@ -92,6 +92,8 @@ struct store {
 	sqlite3_stmt		*stmt[S_NR];
 	struct shadow		*shadow[S_NR];	/* row statements' bindings */
 	int64_t			run_id;		/* 0: no run open */
+	bool			rw;		/* STORE_RW */
+	bool			said;		/* a failure was logged */
 	bool			bulk;		/* one transaction (import) */
 	int			in_txn;
 	unsigned int		rows;		/* in this transaction */
@@ -132,6 +134,7 @@ struct store {
 /* store-db.c */
 void st_db_err(struct store *st, const char *what);
 int st_exec(struct store *st, const char *sql);
+void st_rollback(struct store *st);
 int st_delete_run(struct store *st, int64_t id, int64_t lo, int64_t hi);
 
 /* store.c: the transaction */

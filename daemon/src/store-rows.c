@@ -232,13 +232,8 @@ int st_step(struct store *st, sqlite3_stmt *s)
 
 	sqlite3_reset(s);
 	if (ret != SQLITE_DONE && ret != SQLITE_ROW) {
+		/* also forgets a transaction OR ROLLBACK (or SQLite) ended */
 		st_db_err(st, "write failed");
-		if (st->in_txn && sqlite3_get_autocommit(st->db)) {
-			/* OR ROLLBACK (or SQLite) ended the transaction */
-			st->in_txn = 0;
-			st->niv = st->nsg = st->nev = st->nwh = 0;
-			st_strs_clear(st);
-		}
 		return -1;
 	}
 	return 0;

@@ -25,7 +25,9 @@
  *    writes each part once, so the committed rows are sums of parts;
  *  - store_run_end() writes the totals and state = 'done' in the last
  *    transaction; a bulk run then checkpoints (TRUNCATE) and leaves the
- *    pragmas as a non-bulk store has them.
+ *    pragmas as a non-bulk store has them. A checkpoint that fails after
+ *    that commit (a full disk: the database file cannot grow) leaves the
+ *    run done, its pages in the WAL, and says so in one line.
  *
  * Ids. Interval ids are assigned here, not by SQLite: max(id) + 1 when
  * the write transaction begins (nobody else can insert until COMMIT), so
@@ -42,28 +44,42 @@
  * in it: a test of their flags) until the run has written DEFER_MIN_ROWS
  * rows with stages; then it is dropped too and built at the end (a second
  * full scan, paid only by runs whose rows have stages).
- * store_run_end() then commits the rows
- * first (state still 'importing'), lets a second connection checkpoint
- * them while this one builds the index (a small sort cache: PMAs that fit
- * the CPU cache), and flips the state in a last transaction.
+ * store_run_end() builds them in the same transaction (a small sort
+ * cache: PMAs that fit the CPU cache), before state = 'done': the rows,
+ * the index and the state commit together. (An earlier zapd committed
+ * the rows first and checkpointed them on a second connection while the
+ * index was built: faster by the checkpoint's time, but a failure or a
+ * crash in between left a run's rows visible under 'importing', and on a
+ * full disk the delete that should have removed them could not get the
+ * space; docs/performance.md.)
+ *
+ * Failures. Every failure is one line (st_failed(): the first error of
+ * the store is said, what fails because of it is debug). A transaction
+ * SQLite ended itself (SQLITE_FULL, an I/O error, OR ROLLBACK) is
+ * forgotten with what was queued in it. store_run_abort() (any failure
+ * while the writer lives) rolls back; an import's run row, committed
+ * alone at its start, is then deleted (a few pages: SQLite reuses the
+ * WAL space of the failed transaction; if even that fails the row stays
+ * 'importing', without rows, until the next writer deletes it); a live
+ * run is kept up to its last commit, done and incomplete.
  *
  * Crash recovery. A run left 'importing' whose writer pid is gone was
  * interrupted (kill -9, crash, power): the next store_open() for writing
- * deletes an interrupted import (its rows, if any were committed, by id
- * range) and keeps an interrupted live run up to its last commit, marked
- * done and incomplete; it also builds intervals_dur if it is missing.
- * store_run_abort() (any failure while the writer lives) rolls back and
- * deletes the run the same way. So after any zapd exit no partial import
- * remains.
+ * deletes an interrupted import (its rows, if an older zapd committed
+ * any, by id range) and keeps an interrupted live run up to its last
+ * commit, marked done and incomplete; it also builds intervals_dur if it
+ * is missing. So after any zapd exit no partial import is visible.
  *
  * What readers see. The database is in WAL mode: a reader sees the last
  * committed state and never blocks the writer, nor the writer it. A live
  * run is visible (state 'importing') as it commits; a bulk run is
- * invisible until it is 'done', except between the two commits of the
- * deferred index, when its rows are committed under state 'importing'
- * (readers that want finished runs only filter on runs.state = 'done').
+ * invisible until it is 'done' (its run row alone is visible, 'importing',
+ * while it is written). zapd's connections never checkpoint at close
+ * (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE): that would write-lock the database
+ * file for a moment, and a reader opening then fails at once unless it
+ * has a busy timeout (docs/schema.md, "Readers"); a writer checkpoints
+ * itself before it closes, without waiting for readers.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +242,7 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 	sqlite3_stmt *s = NULL;
 	int ret = -1;
 
+	st->bulk = ri->bulk;	/* what store_run_abort() does with it */
 	if (st_exec(st, "BEGIN IMMEDIATE") < 0)
 		return -1;
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO runs (source, path, hash,"
@@ -254,7 +271,6 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 	/* commit the 'importing' marker so a crash leaves a reapable row */
 	if (st_exec(st, "COMMIT") < 0)
 		goto out;
-	st->bulk = ri->bulk;
 	st->run_rows = st->run_staged = 0;
 	st->first_id = st->last_id = 0;
 	st->dur_deferred = st->staged_deferred = false;
@@ -265,7 +281,7 @@ int store_run_begin(struct store *st, const struct run_info *ri,
 	if (st->bulk) {
 		/* nothing of the run is committed before store_run_end(): a
 		 * crash rolls it back and the run row is reaped, so the
-		 * transaction needs no fsync (the final COMMIT has one) */
+		 * transaction needs no fsync (the final checkpoint has one) */
 		if (st_exec(st, "PRAGMA synchronous = OFF") < 0 ||
 		    st_exec(st, "PRAGMA wal_autocheckpoint = 0") < 0 ||
 		    st_begin_txn(st) < 0)
@@ -280,7 +296,7 @@ out:
 		if (st->run_id)
 			store_run_abort(st);
 		else
-			st_exec(st, "ROLLBACK");
+			st_rollback(st);
 	}
 	sqlite3_finalize(s);
 	return ret;
@@ -312,94 +328,42 @@ static int build_dur_index(struct store *st)
 	return ret;
 }
 
-/* struct ckpt - a PASSIVE checkpoint on its own connection and thread */
-struct ckpt {
-	pthread_t	th;
-	const char	*path;
-	double		ms;
-	bool		started;
-};
-
-/* ckpt_main - the checkpoint thread: open, checkpoint what is committed */
-static void *ckpt_main(void *arg)
-{
-	struct ckpt *ck = arg;
-	double t0 = mono_ms();
-	sqlite3 *db = NULL;
-	int rc, nlog = -1, nck = -1;
-
-	rc = sqlite3_open_v2(ck->path, &db, SQLITE_OPEN_READWRITE |
-			     SQLITE_OPEN_NOMUTEX, NULL);
-	/* a new connection is in WAL mode once it has read the database */
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "PRAGMA journal_mode", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_wal_checkpoint_v2(db, NULL,
-					       SQLITE_CHECKPOINT_PASSIVE,
-					       &nlog, &nck);
-	if (rc != SQLITE_OK)
-		log_debug("background checkpoint: %s", db ?
-			  sqlite3_errmsg(db) : "out of memory");
-	sqlite3_close(db);
-	ck->ms = mono_ms() - t0;
-	return NULL;
-}
-
-/* ckpt_start - checkpoint what is committed, in the background */
-static void ckpt_start(struct ckpt *ck, const char *path)
-{
-	ck->path = path;
-	ck->started = !pthread_create(&ck->th, NULL, ckpt_main, ck);
-}
-
-/* ckpt_join - wait for the checkpoint thread, if one was started */
-static void ckpt_join(struct ckpt *ck)
-{
-	if (!ck->started)
-		return;
-	pthread_join(ck->th, NULL);
-	ck->started = false;
-	log_debug("background checkpoint: %.0f ms", ck->ms);
-}
-
-/**
- * store_run_end() - finish the run: fill in its totals, state = 'done',
- * commit
- * @st: store with an open run
- * @re: totals
- *
- * Return: 0, or -1 (the run is then aborted).
+/*
+ * final_checkpoint - a bulk run's WAL into the database file (with an
+ * fsync: its commit had none) and truncated. The run is committed
+ * either way: a failure (a full disk: the database file cannot grow) is
+ * one line, and its rows stay in the WAL until a checkpoint succeeds.
  */
-int store_run_end(struct store *st, const struct run_end *re)
+static void final_checkpoint(struct store *st, int64_t run_id)
 {
-	struct ckpt ck = { .started = false };
-	sqlite3_stmt *s = NULL;
-	double t0 = mono_ms();
-	int ret = -1;
+	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+					   SQLITE_CHECKPOINT_TRUNCATE, NULL,
+					   NULL);
 
-	log_debug("run %lld: ending (%lld intervals)", (long long)st->run_id,
-		  (long long)st->run_rows);
-	if (st_begin_txn(st) < 0 || st_flush(st) < 0)
-		goto out;
-	if (st->dur_deferred) {
-		/*
-		 * The rows first, without intervals_dur (the run is still
-		 * 'importing': a crash now is reaped like any, and the next
-		 * writer builds a missing intervals_dur). Another connection
-		 * checkpoints them while this one sorts the index.
-		 */
-		if (st_commit_txn(st) < 0)
-			goto out;
-		ckpt_start(&ck, st->path);
-		if (st_begin_txn(st) < 0 || build_dur_index(st) < 0)
-			goto out;
+	if (rc == SQLITE_OK || rc == SQLITE_BUSY) {	/* BUSY: a reader */
+		log_debug("checkpoint: %s", sqlite3_errstr(rc));
+		return;
 	}
+	log_warnx("database '%s': run %lld is imported, but the checkpoint "
+		  "failed: %s (its rows stay in '%s-wal' until one succeeds)",
+		  st->path, (long long)run_id, sqlite3_errmsg(st->db),
+		  st->path);
+	st->said = true;
+}
+
+/* run_done - state = 'done' and the totals of the open run (in its
+ * transaction) */
+static int run_done(struct store *st, const struct run_end *re)
+{
+	sqlite3_stmt *s;
+	int ret;
+
 	if (sqlite3_prepare_v2(st->db, "UPDATE runs SET state = 'done',"
 			       " importer_pid = NULL, complete = ?2,"
 			       " first_ts = ?3, last_ts = ?4, events = ?5,"
 			       " zap_events = ?6 WHERE id = ?1", -1, &s,
 			       NULL) != SQLITE_OK)
-		goto out;
+		return -1;
 	sqlite3_bind_int64(s, 1, st->run_id);
 	sqlite3_bind_int(s, 2, re->complete);
 	if (re->events) {
@@ -408,60 +372,97 @@ int store_run_end(struct store *st, const struct run_end *re)
 	}
 	sqlite3_bind_int64(s, 5, (int64_t)re->events);
 	sqlite3_bind_int64(s, 6, (int64_t)re->zap_events);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		goto out;
-	if (st_commit_txn(st) < 0)
-		goto out;
-	ckpt_join(&ck);
-	log_debug("run %lld: committed (%.0f ms)", (long long)st->run_id,
-		  mono_ms() - t0);
-	st->run_id = 0;
-	st_rows_clear(st);
-	ret = 0;
-	if (st->bulk) {
-		/* as durable as a synchronous = NORMAL commit: the WAL holds
-		 * the whole run; checkpoint it (fsync) and shrink it */
-		bulk_off(st);
-		st_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)");
-		log_debug("checkpointed (%.0f ms)", mono_ms() - t0);
-	}
-	st_exec(st, "PRAGMA optimize");
-	log_debug("run end: %.0f ms", mono_ms() - t0);
-out:
-	ckpt_join(&ck);
-	if (ret < 0) {
-		st_db_err(st, "cannot finish run");
-		store_run_abort(st);
-	}
+	ret = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 	sqlite3_finalize(s);
 	return ret;
 }
 
 /**
- * store_run_abort() - roll back and delete everything of the open run
+ * store_run_end() - finish the run: fill in its totals, state = 'done',
+ * commit (a bulk run: with its rows and the deferred index, in its one
+ * transaction)
+ * @st: store with an open run
+ * @re: totals
+ *
+ * Return: 0, or -1 after one line (the run is then aborted).
+ */
+int store_run_end(struct store *st, const struct run_end *re)
+{
+	int64_t id = st->run_id;
+	double t0 = mono_ms();
+
+	log_debug("run %lld: ending (%lld intervals)", (long long)id,
+		  (long long)st->run_rows);
+	if (st_begin_txn(st) < 0 || st_flush(st) < 0 ||
+	    build_dur_index(st) < 0 || run_done(st, re) < 0 ||
+	    st_commit_txn(st) < 0) {
+		st_db_err(st, "cannot finish run");
+		store_run_abort(st);
+		return -1;
+	}
+	log_debug("run %lld: committed (%.0f ms)", (long long)id,
+		  mono_ms() - t0);
+	st->run_id = 0;
+	st_rows_clear(st);
+	if (st->bulk) {
+		bulk_off(st);
+		final_checkpoint(st, id);
+		log_debug("checkpointed (%.0f ms)", mono_ms() - t0);
+	}
+	/* a statistics refresh: nothing to say if it fails */
+	sqlite3_exec(st->db, "PRAGMA optimize", NULL, NULL, NULL);
+	log_debug("run end: %.0f ms", mono_ms() - t0);
+	return 0;
+}
+
+/*
+ * forget_run - delete what an aborted import committed: its run row
+ * (committed alone at the start) and any rows (none: they are committed
+ * only with state = 'done'). Needs a few pages: after a failed
+ * transaction, SQLite reuses its part of the WAL. If even that fails,
+ * the run stays 'importing' without rows until the next writer deletes
+ * it (store_open).
+ */
+static int forget_run(struct store *st)
+{
+	if (st_exec(st, "BEGIN IMMEDIATE") < 0)
+		return -1;
+	if (st_delete_run(st, st->run_id, st->first_id ? st->first_id : 1,
+			  st->first_id ? st->last_id : 0) < 0 ||
+	    st_exec(st, "COMMIT") < 0) {
+		st_db_err(st, "cannot delete the aborted run");
+		st_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * store_run_abort() - roll back the open run: an import is deleted
+ * (nothing of it remains), a live run is kept up to its last commit,
+ * done and incomplete, as the next open would settle an interrupted one
  * @st: store
  */
 void store_run_abort(struct store *st)
 {
+	bool bulk = st->bulk;
+
 	if (!st->run_id)
 		return;
 	st->niv = st->nsg = st->nev = st->nwh = 0;
-	if (st->in_txn) {
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st_rollback(st);
+	if (st->in_txn)
 		st_strs_clear(st);	/* ids interned in it are gone */
-	}
 	st->in_txn = 0;
-	st->dur_deferred = st->staged_deferred = false;
+	st->dur_deferred = st->staged_deferred = false; /* dropped in it */
 	bulk_off(st);
-	if (st_exec(st, "BEGIN IMMEDIATE") < 0)
-		goto out;
-	/* committed interval rows of the run: ids in [first_id, last_id];
-	 * intervals_dur is missing if it failed after its rows' commit */
-	if (st_delete_run(st, st->run_id, st->first_id ? st->first_id : 1,
-		       st->first_id ? st->last_id : 0) < 0 ||
-	    st_exec(st, DUR_INDEX_SQL) < 0 || st_exec(st, "COMMIT") < 0)
-		st_exec(st, "ROLLBACK");
-out:
+	if (bulk)
+		forget_run(st);
+	else if (st_exec_id3(st, "UPDATE runs SET state = 'done', complete = 0,"
+			     " importer_pid = NULL WHERE id = ?1", st->run_id,
+			     0, 0) < 0)
+		log_debug("run %lld stays 'importing' until the next writer "
+			  "settles it", (long long)st->run_id);
 	st->run_id = 0;
 	st_rows_clear(st);
 }

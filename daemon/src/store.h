@@ -55,6 +55,7 @@ enum store_mode {
 /* store-db.c */
 struct store *store_open(const char *path, enum store_mode mode);
 void store_close(struct store *st);
+bool store_said(const struct store *st);
 void *store_db(struct store *st);
 
 /* store.c: runs and transactions */

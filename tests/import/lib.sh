@@ -61,3 +61,37 @@ db_counts() {
 	sqlite3 -separator ' ' "$1" "SELECT event, cpu, sum(count) FROM
 		event_counts GROUP BY event, cpu" | sort
 }
+
+# record_storm OUT.dat N - record the munmap enter/exit of N munmaps done
+# by build/tests/munmap-n (a big trace for zapd import --pair: about 10
+# MB of database per 200000), the way record_host does; 1 if tracing or
+# munmap-n is unavailable
+record_storm() {
+	_mn=${MUNMAP_N:-build/tests/munmap-n}
+	tr=/sys/kernel/tracing
+	[ -x "$_mn" ] || return 1
+	[ -d $tr/instances ] || mount -t tracefs nodev $tr 2>/dev/null
+	[ -e $tr/events/syscalls/sys_enter_munmap ] || return 1
+	d=$tr/instances/zapdstorm$$
+	mkdir $d 2>/dev/null || return 1
+	echo 0 > $d/tracing_on
+	echo $(( $2 / 8 + 1024 )) > $d/buffer_size_kb &&
+	echo 1 > $d/events/syscalls/sys_enter_munmap/enable &&
+	echo 1 > $d/events/syscalls/sys_exit_munmap/enable || {
+		rmdir $d; return 1; }
+	rm -f $T/storm.go && mkfifo $T/storm.go
+	"$_mn" "$2" --wait < $T/storm.go > $T/storm.pid &
+	_bg=$!
+	exec 8> $T/storm.go
+	while [ ! -s $T/storm.pid ]; do sleep 0.01; done
+	cat $T/storm.pid > $d/set_event_pid
+	echo 1 > $d/tracing_on
+	echo go >&8
+	exec 8>&-
+	wait $_bg
+	echo 0 > $d/tracing_on
+	trace-cmd extract -B zapdstorm$$ -o "$1" >/dev/null 2>&1
+	_rc=$?
+	[ -d $d ] && rmdir $d 2>/dev/null
+	[ $_rc -eq 0 ] && [ -s "$1" ]
+}

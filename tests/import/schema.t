@@ -5,9 +5,10 @@
 # a schema 003 database migrates to 004 with histograms and task/CPU
 # totals computed from its rows equal to those zapd writes itself, the
 # canned queries use their indexes (EXPLAIN QUERY PLAN) and the ones
-# reading the per-run aggregates never scan the intervals, and a bulk
-# import that fails or dies between its two commits leaves no rows and
-# an intervals_dur index behind.
+# reading the per-run aggregates never scan the intervals, a bulk import
+# that fails in its transaction (intervals_dur dropped in it) leaves no
+# rows and the index back, and the next writer reaps what an older zapd
+# that died between its two commits left.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/import/lib.sh
 
@@ -185,9 +186,9 @@ for q in percentiles percentiles-window histogram per-process \
 	ok $? "$q: reads no interval rows"
 done
 
-# --- bulk import: a failure after its rows were committed ------------------
+# --- bulk import: a failure at its end ---------------------------------------
 # (a fresh database: the run is big relative to the table, so
-# intervals_dur is dropped, the rows committed, then the index rebuilt)
+# intervals_dur is dropped in its transaction and built at its end)
 cat schema/*.sql | sqlite3 $T/b.db
 sqlite3 $T/b.db "PRAGMA user_version = $nmig; PRAGMA journal_mode = WAL;
 	CREATE TRIGGER boom BEFORE UPDATE OF state ON runs
@@ -198,7 +199,7 @@ rc=$?
 [ $rc -ne 0 ]
 ok $? "failure at the last commit: non-zero exit ($rc)"
 grep -q "building intervals_dur at the end" $T/err
-ok $? "... after the run's rows were committed without intervals_dur"
+ok $? "... in a run whose transaction dropped intervals_dur"
 is "$(sqlite3 $T/b.db "SELECT count(*) FROM runs") \
 $(sqlite3 $T/b.db "SELECT count(*) FROM interval_rows")" "0 0" \
    "... no run, no rows left"
@@ -206,8 +207,9 @@ is "$(sqlite3 $T/b.db "SELECT count(*) FROM sqlite_schema
 			WHERE name = 'intervals_dur'")" 1 "... intervals_dur is back"
 integrity $T/b.db
 
-# a bulk import killed between its two commits: rows committed, run
-# 'importing', no intervals_dur; the next writer reaps the run, rebuilds
+# a bulk import of an older zapd killed between its two commits: rows
+# committed, run 'importing', no intervals_dur; the next writer reaps the
+# run, rebuilds
 sqlite3 $T/b.db "DROP TRIGGER boom; DROP INDEX intervals_dur;
 	INSERT INTO runs (id, source, hash, state, importer_pid, first_id,
 	last_id) VALUES (5, 'file', 'dead', 'importing', 2147483646, 1, 2);

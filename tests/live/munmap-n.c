@@ -3,6 +3,7 @@
  * munmap-n.c - do a known number of munmap(2) calls, for tests/live.
  *
  * usage: munmap-n N [--wait] [--sleep-ms MS] [--rate R] [--getppid]
+ *                  [--comm NAME]
  *   prints its pid, then with --wait blocks until a line arrives on
  *   stdin (so a tracer can be started with --pid first), then does N
  *   mmap+munmap pairs of one page (exactly N munmap syscalls, nothing else
@@ -11,11 +12,13 @@
  *   no munmap), then with --sleep-ms does one nanosleep of MS ms, and
  *   exits 0. --getppid: N getppid() calls instead of mmap+munmap (the
  *   cheapest syscall pair to trace: the highest event rate one task can
- *   make, for daemon/bench/live-host.sh).
+ *   make, for daemon/bench/live-host.sh). --comm NAME: rename the task
+ *   (prctl(PR_SET_NAME), any bytes, "" included) before printing its pid.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,17 +32,19 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* main - parse the options, rename, wait, do the syscalls */
 int main(int argc, char **argv)
 {
 	double rate = 0, t0 = 0;
 	long n, i, sleep_ms = 0;
 	int wait = 0, ppid = 0, a;
+	const char *comm = NULL;
 	char line[16];
 	void *p;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: munmap-n N [--wait] [--sleep-ms MS] "
-			"[--rate R] [--getppid]\n");
+			"[--rate R] [--getppid] [--comm NAME]\n");
 		return 2;
 	}
 	n = strtol(argv[1], NULL, 10);
@@ -52,7 +57,11 @@ int main(int argc, char **argv)
 			rate = strtod(argv[++a], NULL);
 		else if (!strcmp(argv[a], "--getppid"))
 			ppid = 1;
+		else if (!strcmp(argv[a], "--comm") && a + 1 < argc)
+			comm = argv[++a];
 	}
+	if (comm && prctl(PR_SET_NAME, comm, 0, 0, 0) < 0)
+		return 1;
 	printf("%d\n", (int)getpid());
 	fflush(stdout);
 	if (wait && read(0, line, sizeof(line)) < 0)
