@@ -58,7 +58,8 @@ TESTS		+= $(BUILD)/tests/engine.t $(BUILD)/tests/context.t \
 		   tests/import/host.t tests/import/fixtures.t \
 		   tests/import/schema.t tests/import/events.t tests/import/why.t \
 		   tests/import/hist.t tests/import/special.t \
-		   tests/import/diskfull.t tests/import/readers.t
+		   tests/import/diskfull.t tests/import/readers.t \
+		   tests/import/reader.t tests/import/usage.t
 CHECK_PREREQS	+= zapd $(BUILD)/tests/engine.t $(BUILD)/tests/context.t
 
 # zapd live tests: real tracefs on this host (root), see docs/live.md
