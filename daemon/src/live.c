@@ -113,7 +113,6 @@ static int begin_run(struct live *l)
 	};
 	struct utsname u;
 	char path[512];
-	int i;
 
 	dec_load_names(tep_find_event_by_name(l->tep, "zap",
 					      "zap_present_ptes_done"),
@@ -147,11 +146,6 @@ static int begin_run(struct live *l)
 	if (!l->w)
 		return -1;
 	run_set_writer(l->run, l->w);
-	for (i = 0; i < l->ncpus; i++) {	/* baseline: a new instance */
-		struct lcpu *c = &l->cpus[i];
-
-		live_read_stats(c, &c->overrun, &c->dropped);
-	}
 	return 0;
 }
 
@@ -440,13 +434,21 @@ static void say_keep(const struct keep_opts *k)
 /* trace - begin the run, trace, end it; the exit code */
 static int trace(struct live *l, const sigset_t *unblocked)
 {
-	int r, ret = ZAPD_EXIT_ERR;
+	int i, r, ret = ZAPD_EXIT_ERR;
 
-	if (begin_run(l) < 0)
-		return ZAPD_EXIT_ERR;
+	for (i = 0; i < l->ncpus; i++) {	/* baseline: a new instance */
+		struct lcpu *c = &l->cpus[i];
+
+		live_read_stats(c, &c->overrun, &c->dropped);
+	}
+	/* on before the run row commits: whoever sees the run (state
+	 * 'importing') knows its events are being recorded */
 	if (tracefs_trace_on_fd(l->on_fd) < 0) {
 		log_warn("live: cannot start tracing");
-		finish(l, -1);
+		return ZAPD_EXIT_ERR;
+	}
+	if (begin_run(l) < 0) {
+		tracefs_trace_off_fd(l->on_fd);
 		return ZAPD_EXIT_ERR;
 	}
 	log_info("tracing into '%s' (run %lld, instance '%s'%s)", l->o.db,
