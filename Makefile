@@ -30,6 +30,7 @@ deps:
 TESTS		+= tests/kernel/series.t
 
 include daemon/daemon.mk
+include tests/fuzz/fuzz.mk
 include vm/vm.mk
 include vm/bench.mk
 

@@ -55,6 +55,7 @@ struct reader {
 	pid_t			pid;		/* 0: reaped */
 	int			status;		/* its wait status */
 	struct ring		*ring;
+	bool			own_ring;	/* false: reader_attach() */
 	unsigned char		*frame;		/* RING_MAX_FRAME bytes */
 	struct progress		*prog;
 	struct comm		*comm;
@@ -612,6 +613,24 @@ static int start(struct reader *rd, int fd, const struct pair_spec *pairs,
 	return 0;
 }
 
+/* reader_new - a reader with no frame source yet; NULL after one line */
+static struct reader *reader_new(const char *file, int npairs,
+				 bool progress)
+{
+	struct reader *rd = calloc(1, sizeof(*rd));
+
+	if (!rd || !(rd->frame = malloc(RING_MAX_FRAME)) ||
+	    !(rd->comm = comm_new_table())) {
+		log_warnx("out of memory");
+		reader_close(rd);
+		return NULL;
+	}
+	rd->file = file;
+	rd->npairs = npairs;
+	rd->prog = progress_new(file, progress);
+	return rd;
+}
+
 /**
  * reader_start() - start reading @file in a process of its own
  * @file: its name (kept by pointer)
@@ -630,22 +649,45 @@ struct reader *reader_start(const char *file, int fd,
 			    const struct pair_spec *pairs, int npairs,
 			    bool progress)
 {
-	struct reader *rd = calloc(1, sizeof(*rd));
+	struct reader *rd = reader_new(file, npairs, progress);
 
-	if (!rd || !(rd->frame = malloc(RING_MAX_FRAME)) ||
-	    !(rd->ring = ring_new()) || !(rd->comm = comm_new_table())) {
+	if (!rd)
+		return NULL;
+	rd->ring = ring_new();
+	rd->own_ring = true;
+	if (!rd->ring) {
 		log_warnx("out of memory");
 		goto fail;
 	}
-	rd->file = file;
-	rd->npairs = npairs;
-	rd->prog = progress_new(file, progress);
 	if (start(rd, fd, pairs, npairs) < 0)
 		goto fail;
 	return rd;
 fail:
 	reader_close(rd);
 	return NULL;
+}
+
+/**
+ * reader_attach() - a reader of the frames someone else writes to @ring,
+ * with no reader process: the entry of the tests and fuzzers
+ * (tests/fuzz/) into the frame checks and their dispatch, which then run
+ * exactly as for reader_start()
+ * @file: a name for messages (kept by pointer)
+ * @ring: the ring, made by the caller, who writes the frames (from
+ *	another thread) and ends them with ring_parent() (end of data);
+ *	reader_close() does not free it
+ * @npairs: how many --pair specs the run has
+ *
+ * Return: the reader, or NULL after one line.
+ */
+struct reader *reader_attach(const char *file, struct ring *ring,
+			     int npairs)
+{
+	struct reader *rd = reader_new(file, npairs, false);
+
+	if (rd)
+		rd->ring = ring;
+	return rd;
 }
 
 /**
@@ -856,7 +898,8 @@ void reader_close(struct reader *rd)
 		return;
 	reap(rd, false);
 	progress_free(rd->prog);
-	ring_free(rd->ring);
+	if (rd->own_ring)
+		ring_free(rd->ring);
 	for (i = 0; i < rd->nbufs; i++) {
 		dectab_free(&rd->dec[i]);
 		free(rd->bufname[i]);
