@@ -13,6 +13,7 @@
 #include "log.h"
 
 static int verbosity;
+static int warned;	/* lines of log_warn() and log_warnx() so far */
 
 void log_init(int verbose)
 {
@@ -22,6 +23,14 @@ void log_init(int verbose)
 int log_verbose(void)
 {
 	return verbosity;
+}
+
+/* log_warned - how many warning lines (log_warn(), log_warnx()) were
+ * printed: a caller that would add a line of its own to a failure can
+ * tell whether one said why already (one line per failure) */
+int log_warned(void)
+{
+	return warned;
 }
 
 /* vlog - print one line, with ": strerror(err)" when err >= 0 */
@@ -41,6 +50,7 @@ void log_warn(const char *fmt, ...)
 	int err = errno;
 	va_list ap;
 
+	warned++;
 	va_start(ap, fmt);
 	vlog(err, fmt, ap);
 	va_end(ap);
@@ -51,6 +61,7 @@ void log_warnx(const char *fmt, ...)
 {
 	va_list ap;
 
+	warned++;
 	va_start(ap, fmt);
 	vlog(-1, fmt, ap);
 	va_end(ap);

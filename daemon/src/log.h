@@ -15,6 +15,7 @@
 void log_init(int verbose);
 /* log_verbose - current verbosity */
 int log_verbose(void);
+int log_warned(void);
 
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -34,6 +34,16 @@
 #include "tracedat.h"
 #include "wire.h"
 
+/* ASan (gcc says so with __SANITIZE_ADDRESS__, clang with __has_feature)
+ * reserves terabytes of shadow address space: no RLIMIT_DATA under it */
+#if defined(__SANITIZE_ADDRESS__)
+#define READER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define READER_ASAN 1
+#endif
+#endif
+
 /*
  * results of a frame handler or of pump() besides 0 (go on): the phase
  * ended (F_END); the run failed: its writer said why (F_FAIL); the reader
@@ -128,10 +138,9 @@ static void child_limits(void)
 	struct rlimit no_core = { 0, 0 };
 
 	setrlimit(RLIMIT_CORE, &no_core);
-#if !defined(__SANITIZE_ADDRESS__)
+#ifndef READER_ASAN
 	{
-		/* a hostile size field must not take the machine's memory
-		 * (ASan's shadow needs the address space: not there) */
+		/* a hostile size field must not take the machine's memory */
 		struct rlimit data = { 1ull << 30, 1ull << 30 };
 
 		setrlimit(RLIMIT_DATA, &data);
@@ -485,7 +494,8 @@ static int on_stats(struct reader *rd, struct wire_cur *c)
 	return 0;
 }
 
-/* on_text - W_LIBMSG, W_WARN, W_FAIL: text, printed as plain bytes */
+/* on_text - W_LIBMSG, W_FAIL: text, kept (W_LIBMSG) or printed as plain
+ * bytes (W_FAIL: the one line, then the reader is done) */
 static int on_text(struct reader *rd, uint16_t type, uint16_t aux,
 		   struct wire_cur *c)
 {
@@ -503,7 +513,7 @@ static int on_text(struct reader *rd, uint16_t type, uint16_t aux,
 	}
 	progress_end(rd->prog);
 	log_warnx("%s", msg);
-	return type == W_FAIL ? F_SAID : 0;
+	return F_SAID;
 }
 
 /* on_phase - W_PHASE and W_PROGRESS: the progress line */
@@ -536,7 +546,7 @@ static int dispatch(struct reader *rd, struct run *run, int len)
 	wire_cur_init(&c, rd->frame, (uint32_t)len);
 	if (f.type == W_PHASE || f.type == W_PROGRESS)
 		return on_phase(rd, f.type, f.aux, &c);
-	if (f.type == W_LIBMSG || f.type == W_WARN || f.type == W_FAIL)
+	if (f.type == W_LIBMSG || f.type == W_FAIL)
 		return on_text(rd, f.type, f.aux, &c);
 	if (!run) {
 		switch (f.type) {

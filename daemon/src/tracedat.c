@@ -493,7 +493,9 @@ static int send_ready(struct tracedat *td)
 	return wire_send(td->o, W_READY, fl);
 }
 
-/* zap_missing - dec_classify() callback: a field the format lacks */
+/* zap_missing - dec_classify() callback: a field the format lacks (a
+ * corrupt or foreign format): counted as a library error, so the run is
+ * incomplete and the last such line is the import's one line */
 static void zap_missing(void *arg, const struct dec_zap *z,
 			const char *field)
 {
@@ -502,7 +504,7 @@ static void zap_missing(void *arg, const struct dec_zap *z,
 
 	snprintf(line, sizeof(line), "zap:%s has no field '%s': read as 0",
 		 z->name, field);
-	wire_text(td->o, W_WARN, 0, line);
+	relay(td, 1, line);
 }
 
 /* pair_key_missing - the one line for a --pair event without its key */

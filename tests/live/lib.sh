@@ -1,8 +1,8 @@
 # tests/live/lib.sh - TAP helpers for the zapd live tests (real tracefs on
 # this host, root). Source it from tests/live/*.t.
 
-ZAPD=${ZAPD:-build/zapd}
-MUNMAP_N=${MUNMAP_N:-build/tests/munmap-n}
+ZAPD=${ZAPD:-${BUILD:-build}/zapd}
+MUNMAP_N=${MUNMAP_N:-${BUILD:-build}/tests/munmap-n}
 TR=/sys/kernel/tracing
 INST=zapdt$$
 T=$(mktemp -d /tmp/zapd-live.XXXXXX)

@@ -18,8 +18,8 @@ use WhyOracle;
 
 my $top = abs_path(dirname(__FILE__) . '/../..');
 chdir $top or die;
-my $zapd = $ENV{ZAPD} // 'build/zapd';
-my $wl = 'build/workloads/timer-zap';
+my $zapd = $ENV{ZAPD} // ($ENV{BUILD} // 'build') . '/zapd';
+my $wl = ($ENV{BUILD} // 'build') . '/workloads/timer-zap';
 my $tr = '/sys/kernel/tracing';
 my $inst = "zapdwhy$$";
 my $tmp = tempdir(CLEANUP => 1);

@@ -2,7 +2,7 @@
 # export, --json, man page, completion, install). Source it from
 # tests/show/*.t; needs ZAPD (default build/zapd).
 
-ZAPD=${ZAPD:-build/zapd}
+ZAPD=${ZAPD:-${BUILD:-build}/zapd}
 BUILD=${BUILD:-build}
 PY="/usr/bin/python3 -B"	# -B: no __pycache__ in the tree
 T=$(mktemp -d /tmp/zapd-show.XXXXXX)
