@@ -60,6 +60,22 @@ TESTS		+= $(BUILD)/tests/engine.t $(BUILD)/tests/context.t \
 		   tests/import/hist.t
 CHECK_PREREQS	+= zapd $(BUILD)/tests/engine.t $(BUILD)/tests/context.t
 
+# hostile input: truncations and byte flips of the fixtures, and the
+# fuzzers' regression corpus (tests/fuzz/corpus/): read/ through zapd
+# import, wire/ (frames of a compromised reader) through wire-replay,
+# the import process's frame checks built like zapd
+$(BUILD)/tests/wire-replay: tests/fuzz/wire-replay.c tests/fuzz/feed.c \
+			    tests/fuzz/feed.h \
+			    $(filter-out $(BUILD)/daemon/zapd.o,$(ZAPD_OBJS))
+	@mkdir -p $(@D)
+	$(CC) $(ZAPD_CFLAGS) -Itests/fuzz -pthread -o $@ \
+		tests/fuzz/wire-replay.c tests/fuzz/feed.c \
+		$(filter-out $(BUILD)/daemon/zapd.o,$(ZAPD_OBJS)) \
+		$(ZAPD_PKG_LIBS) -lm
+
+TESTS		+= tests/import/hostile.t tests/import/corpus.t
+CHECK_PREREQS	+= $(BUILD)/tests/wire-replay
+
 # zapd live tests: real tracefs on this host (root), see docs/live.md
 $(BUILD)/tests/munmap-n: tests/live/munmap-n.c
 	@mkdir -p $(@D)

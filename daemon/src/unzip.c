@@ -231,9 +231,14 @@ int unzip_copy(int fd, char *msg, size_t len)
 	track(ofd);
 	snprintf(out, sizeof(out), "/proc/self/fd/%d", ofd);
 	oh = tracecmd_copy(ih, out, TCPRIV_FILE_CPU_FLYRECORD, 7, "none");
-	if (oh)
+	if (oh) {
 		tracecmd_output_close(oh);
-	tracecmd_close(ih);
+		tracecmd_close(ih);
+	}
+	/* else @ih is left open: libtracecmd 3.1.6's tracecmd_close()
+	 * crashes on an input whose copy failed half way (list_del() of
+	 * per-CPU lists never set up: a fuzz-read finding); the reader
+	 * process ends after a failed copy anyway */
 	atomic_store(&ntemps, 0);
 	if (!oh || lseek(ofd, 0, SEEK_SET) < 0) {
 		snprintf(msg, len, "decompressing it failed%s", errno == ENOSPC ?

@@ -213,6 +213,28 @@ int feed_capture(int fd, const struct pair_spec *pairs, int npairs,
 }
 
 /**
+ * feed_pairs() - the --pair specs fuzz-wire's runs have (so that pair
+ * frames can be valid): munmap's syscalls keyed by pid, a sched pair
+ * keyed by a field
+ *
+ * Return: the two specs (parsed once), or NULL if they do not parse.
+ */
+const struct pair_spec *feed_pairs(void)
+{
+	static struct pair_spec ps[FEED_NPAIRS];
+	static int done;
+
+	if (!done &&
+	    (cli_pair_parse(&ps[0], "import", "syscalls:sys_enter_munmap,"
+			    "syscalls:sys_exit_munmap") < 0 ||
+	     cli_pair_parse(&ps[1], "import", "sched:sched_waking,"
+			    "sched:sched_switch,pid") < 0))
+		return NULL;
+	done = 1;
+	return ps;
+}
+
+/**
  * feed_is_tracedat() - would zapd import start a reader on these bytes
  * (the trace.dat magic: import.c's is_tracedat())?
  * @data: the file's bytes

@@ -32,4 +32,7 @@ int feed_import(const unsigned char *frames, size_t len,
 		const struct pair_spec *pairs, int npairs);
 int feed_is_tracedat(const unsigned char *data, size_t size);
 
+#define FEED_NPAIRS	2
+const struct pair_spec *feed_pairs(void);
+
 #endif /* ZAPD_FUZZ_FEED_H */

@@ -11,7 +11,9 @@ database it wrote to passes PRAGMA integrity_check.
 import os
 import sqlite3
 import subprocess
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 ZAPD = os.path.abspath(os.environ.get("ZAPD") or os.path.join(
     os.environ.get("BUILD", "build"), "zapd"))
@@ -27,6 +29,7 @@ class Checker:
         self.codes = {}
         self.runs = 0
         self.seconds = 0.0
+        self.lock = threading.Lock()
 
     def run(self, path, label, db=None):
         """One import (--decode-only unless db); its exit code or None."""
@@ -40,10 +43,11 @@ class Checker:
         except subprocess.TimeoutExpired:
             self.failures.append("%s: no exit in %d s" % (label, LIMIT_S))
             return None
-        self.seconds += time.monotonic() - t0
-        self.runs += 1
         rc, err = p.returncode, p.stderr
-        self.codes[rc] = self.codes.get(rc, 0) + 1
+        with self.lock:
+            self.seconds += time.monotonic() - t0
+            self.runs += 1
+            self.codes[rc] = self.codes.get(rc, 0) + 1
         lines = err.count(b"\n") + (0 if err.endswith(b"\n") or not err
                                     else 1)
         if rc < 0 or rc not in (0, 1, 3):
@@ -57,6 +61,32 @@ class Checker:
         if db and os.path.exists(db):
             self.integrity(db, label)
         return rc
+
+    def run_all(self, cases, db, sample):
+        """cases: (label, bytes) inputs, written to files and imported two
+        at a time (--decode-only); every sample-th goes into db instead,
+        one at a time, in order"""
+        def one(i, label, data):
+            path = os.path.join(self.tmp, "in-%d.dat" % i)
+            with open(path, "wb") as f:
+                f.write(data)
+            self.run(path, label)
+            os.unlink(path)
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futs = []
+            for i, (label, data) in enumerate(cases):
+                if len(futs) >= 4:	# a few inputs in memory at once
+                    futs.pop(0).result()
+                if i % sample != sample - 1:
+                    futs.append(pool.submit(one, i, label, data))
+                    continue
+                path = os.path.join(self.tmp, "db-in.dat")
+                with open(path, "wb") as f:
+                    f.write(data)
+                self.run(path, label, db)
+            for f in futs:
+                f.result()
 
     def integrity(self, db, label):
         """PRAGMA integrity_check of db must say ok."""

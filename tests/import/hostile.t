@@ -13,7 +13,7 @@
 For every input (hostile.py): exit 0, 1 or 3 only (never a signal),
 exactly one line on stderr unless it exits 0, nothing on stderr if it
 does. Most imports are --decode-only (the same reader and frame checks,
-no SQLite); every 16th goes into a database of its scenario (one per
+no SQLite), two at a time; every 16th goes into a database of its scenario (one per
 scenario, which holds a complete run first; runs accumulate) and PRAGMA
 integrity_check runs after each of those and at the end of each
 scenario.
@@ -49,11 +49,6 @@ def convert(src, dst, *opts):
     return dst
 
 
-def write(path, data):
-    with open(path, "wb") as f:
-        f.write(data)
-
-
 def truncations(name, src):
     """every prefix of the first 4 KiB, 256 cuts spread over the rest"""
     data = open(src, "rb").read()
@@ -62,12 +57,9 @@ def truncations(name, src):
     cuts += [4096 + rest * i // 256 for i in range(256)]
     chk = Checker(tmp)
     db = os.path.join(tmp, "trunc-%s.db" % name)
-    cut = os.path.join(tmp, "cut.dat")
     chk.run(FIRST, "first run", db)
-    for i, n in enumerate(cuts):
-        write(cut, data[:n])
-        chk.run(cut, "%s cut at %d" % (name, n),
-                db if i % SAMPLE == SAMPLE - 1 else None)
+    chk.run_all((("%s cut at %d" % (name, n), data[:n]) for n in cuts),
+                db, SAMPLE)
     tap.ok(not chk.failures, "%s: %d truncations: %s" %
            (name, len(cuts), chk.summary()), chk.failures)
     chk.failures = []
@@ -82,17 +74,19 @@ def flips(files, count, seed):
     datas = [(os.path.basename(f), open(f, "rb").read()) for f in files]
     chk = Checker(tmp)
     db = os.path.join(tmp, "flips.db")
-    path = os.path.join(tmp, "flip.dat")
     chk.run(FIRST, "first run", db)
-    for i in range(count):
-        name, data = datas[i % len(datas)]
-        buf = bytearray(data)
-        for _ in range(rng.randint(1, 64)):
-            top = len(buf) if rng.random() < 0.5 else min(len(buf), 65536)
-            buf[rng.randrange(top)] ^= rng.randint(1, 255)
-        write(path, bytes(buf))
-        chk.run(path, "flip case %d (seed %d, %s)" % (i, seed, name),
-                db if i % SAMPLE == SAMPLE - 1 else None)
+
+    def cases():
+        for i in range(count):
+            name, data = datas[i % len(datas)]
+            buf = bytearray(data)
+            for _ in range(rng.randint(1, 64)):
+                top = len(buf) if rng.random() < 0.5 else \
+                    min(len(buf), 65536)
+                buf[rng.randrange(top)] ^= rng.randint(1, 255)
+            yield ("flip case %d (seed %d, %s)" % (i, seed, name),
+                   bytes(buf))
+    chk.run_all(cases(), db, SAMPLE)
     tap.ok(not chk.failures, "%d byte-flip inputs over %d files: %s" %
            (count, len(files), chk.summary()), chk.failures)
     chk.failures = []

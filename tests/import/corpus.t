@@ -1,0 +1,86 @@
+#!/usr/bin/python3 -B
+"""corpus.t - the fuzzers' crashing inputs, kept as regression tests
+(tests/fuzz/corpus/, tests/fuzz/README.md).
+
+read/: trace.dat inputs on which fuzz-read crashed (inside libtracecmd or
+libtraceevent: the reader process's crash is expected; or in zapd's code,
+since fixed). Each goes through the real zapd import into one database
+(holding a complete run first): exit 0, 1 or 3 only, one stderr line
+unless 0, nothing if 0, PRAGMA integrity_check ok after each (hostile.py).
+
+wire/: frames as a compromised reader process could send them, on which
+fuzz-wire found a zapd bug (since fixed), and hand-made hostile streams.
+Each goes through the import process's side (wire-replay, built like
+zapd): it must not crash, its result is 0, 1 or 3, and it says at most
+one line, none from a sanitizer.
+"""
+
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+import shutil
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__))))
+os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from hostile import Checker, Tap  # noqa: E402
+
+BUILD = os.environ.get("BUILD", "build")
+REPLAY = os.path.abspath(os.path.join(BUILD, "tests", "wire-replay"))
+tap = Tap()
+tmp = tempfile.mkdtemp(prefix="zapd-corpus.")
+
+
+def read_corpus():
+    """every read/ input through zapd import into one database"""
+    files = sorted(glob.glob("tests/fuzz/corpus/read/*"))
+    tap.ok(len(files) > 0, "read corpus: %d inputs" % len(files))
+    db = os.path.join(tmp, "corpus.db")
+    chk = Checker(tmp)
+    chk.run("tests/data/two-threads.dat", "first run", db)
+    for f in files:
+        n = len(chk.failures)
+        rc = chk.run(f, os.path.basename(f), db)
+        tap.ok(len(chk.failures) == n, "read/%s: exit %s" %
+               (os.path.basename(f), rc), chk.failures[n:])
+    tap.ok(os.path.exists(db), "read corpus: " + chk.summary())
+
+
+def wire_one(f):
+    """one wire/ input through wire-replay: the problems found"""
+    name = os.path.basename(f)
+    try:
+        p = subprocess.run([REPLAY, f], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+    except subprocess.TimeoutExpired:
+        return ["no exit in 60 s"]
+    out, err = p.stdout.decode(errors="replace"), p.stderr
+    bad = []
+    if p.returncode != 0:
+        bad.append("exit %d: %r" % (p.returncode, err[-600:]))
+    elif out.strip().rsplit(" ", 1)[-1] not in ("0", "1", "3"):
+        bad.append("result %r" % out.strip())
+    if err.count(b"\n") > 1:
+        bad.append("%d stderr lines: %r" % (err.count(b"\n"), err[:600]))
+    if b"Sanitizer" in err or b"runtime error" in err:
+        bad.append("sanitizer: %r" % err[:600])
+    return ["%s: %s" % (name, b) for b in bad]
+
+
+def wire_corpus():
+    """every wire/ input through the import side"""
+    files = sorted(glob.glob("tests/fuzz/corpus/wire/*"))
+    tap.ok(len(files) > 0 and os.access(REPLAY, os.X_OK),
+           "wire corpus: %d inputs, %s" % (len(files), REPLAY))
+    for f in files:
+        bad = wire_one(f)
+        tap.ok(not bad, "wire/%s" % os.path.basename(f), bad)
+
+
+try:
+    read_corpus()
+    wire_corpus()
+finally:
+    shutil.rmtree(tmp, ignore_errors=True)
+sys.exit(tap.done())
