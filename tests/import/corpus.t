@@ -4,7 +4,7 @@
 
 read/: trace.dat inputs on which fuzz-read crashed (inside libtracecmd or
 libtraceevent: the reader process's crash is expected; or in zapd's code,
-since fixed). Each goes through the real zapd import into one database
+since fixed), as files (*.dat) or byte patches of a fixture (*.patch). Each goes through the real zapd import into one database
 (holding a complete run first): exit 0, 1 or 3 only, one stderr line
 unless 0, nothing if 0, PRAGMA integrity_check ok after each (hostile.py).
 
@@ -32,16 +32,36 @@ tap = Tap()
 tmp = tempfile.mkdtemp(prefix="zapd-corpus.")
 
 
+def patched(f):
+    """the input a .patch file describes: "base FILE", then "OFFSET BYTE"
+    lines (decimal, hex) changing bytes of FILE; a file of its own"""
+    data = None
+    for line in open(f):
+        w = line.split()
+        if not w or w[0].startswith("#"):
+            continue
+        if w[0] == "base":
+            data = bytearray(open(w[1], "rb").read())
+        else:
+            data[int(w[0])] = int(w[1], 16)
+    path = os.path.join(tmp, os.path.basename(f)[:-6] + ".dat")
+    with open(path, "wb") as out:
+        out.write(data)
+    return path
+
+
 def read_corpus():
     """every read/ input through zapd import into one database"""
-    files = sorted(glob.glob("tests/fuzz/corpus/read/*"))
+    files = sorted(f for f in glob.glob("tests/fuzz/corpus/read/*")
+                   if f.endswith(".dat") or f.endswith(".patch"))
     tap.ok(len(files) > 0, "read corpus: %d inputs" % len(files))
     db = os.path.join(tmp, "corpus.db")
     chk = Checker(tmp)
     chk.run("tests/data/two-threads.dat", "first run", db)
     for f in files:
         n = len(chk.failures)
-        rc = chk.run(f, os.path.basename(f), db)
+        path = patched(f) if f.endswith(".patch") else f
+        rc = chk.run(path, os.path.basename(f), db)
         tap.ok(len(chk.failures) == n, "read/%s: exit %s" %
                (os.path.basename(f), rc), chk.failures[n:])
     tap.ok(os.path.exists(db), "read corpus: " + chk.summary())
