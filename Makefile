@@ -62,7 +62,8 @@ ASAN_BUILD	?= build-asan
 ASAN_FLAGS	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
 ASAN_LOG	 = $(abspath $(ASAN_BUILD))/sanitizer
-ASAN_ENV	 = ASAN_OPTIONS=detect_leaks=1:disable_coredump=1:log_path=$(ASAN_LOG)/report \
+ASAN_ENV	 = ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:$\
+		   log_path=$(ASAN_LOG)/report \
 		   LSAN_OPTIONS=suppressions=$(abspath tests/asan/lsan.supp) \
 		   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(ASAN_LOG)/report
 .PHONY: check-asan
