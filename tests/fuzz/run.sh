@@ -45,14 +45,14 @@ seeds_wire() {
 	mkdir -p $s.new
 	for f in $dir/seeds-read/*.dat; do
 		ASAN_OPTIONS=detect_leaks=0 $dir/capture $f \
-			$s.new/$(basename $f .dat).frames 65536 > /dev/null
+			$s.new/$(basename $f .dat).frames 65536 > /dev/null 2>&1
 	done
 	ASAN_OPTIONS=detect_leaks=0 $dir/capture tests/data/mthp-64k.dat \
-		$s.new/mthp-64k-all.frames > /dev/null
+		$s.new/mthp-64k-all.frames > /dev/null 2>&1
 	mv $s.new $s
 }
 
-# run NAME ASAN_OPTIONS - one fuzzer for $secs seconds
+# run NAME ASAN_OPTIONS [FLAGS] - one fuzzer for $secs seconds
 run() {
 	mkdir -p $dir/corpus-$1 $dir/crashes-$1
 	ls $dir/crashes-$1 > $dir/crashes-$1.before
@@ -62,7 +62,7 @@ run() {
 	 ./fuzz-$1 -fork=1 -ignore_crashes=1 -ignore_timeouts=1 \
 		-ignore_ooms=1 -timeout=60 -rss_limit_mb=4096 -close_fd_mask=1 \
 		-max_total_time=$secs -print_final_stats=1 \
-		-artifact_prefix=crashes-$1/ corpus-$1 seeds-$1) \
+		-artifact_prefix=crashes-$1/ ${3:-} corpus-$1 seeds-$1) \
 		> $dir/fuzz-$1.log 2>&1 || true
 	grep -E '^#[0-9]+: cov:' $dir/fuzz-$1.log | tail -1
 	ls $dir/crashes-$1 | comm -13 $dir/crashes-$1.before - | \
@@ -77,7 +77,7 @@ for t in "$@"; do
 	# the libraries' leaks on bad input are theirs (LSan off)
 	read)	run read detect_leaks=0:allocator_may_return_null=1:max_allocation_size_mb=1024 ;;
 	# the import process: everything is zapd's, leaks too
-	wire)	seeds_wire; run wire detect_leaks=1 ;;
+	wire)	seeds_wire; run wire detect_leaks=1 -max_len=524288 ;;
 	*)	echo "$0: unknown fuzzer '$t'" >&2; exit 2 ;;
 	esac
 done
