@@ -36,7 +36,8 @@ endif
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_DIR)/fuzz-read $(FUZZ_DIR)/fuzz-wire $(FUZZ_DIR)/capture
 
-fuzz: fuzz-build
+fuzz: deps
+	$(MAKE) fuzz-build
 	tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 $(FUZZ_DIR)/obj/%.o: daemon/src/%.c $(ZAPD_HDRS)
