@@ -18,6 +18,10 @@ scenario, which holds a complete run first; runs accumulate) and PRAGMA
 integrity_check runs after each of those and at the end of each
 scenario.
 
+3. Two failures of otherwise valid files, one stderr line each: a --pair
+   key field the event lacks (the reader's W_FAIL during the read), a
+   zap format missing a field (read as 0: exit 3, run incomplete).
+
 HOSTILE_FLIPS=N changes the number of flips, HOSTILE_SEED the seed
 (a failure prints the case's seed-derived label: rerun with the same).
 """
@@ -32,7 +36,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__))))
 os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-from hostile import Checker, Tap  # noqa: E402
+from hostile import ZAPD, Checker, Tap  # noqa: E402
 
 FIXTURE = "tests/data/munmap-4k.dat"
 FIRST = "tests/data/two-threads.dat"	# a run each database holds first
@@ -95,7 +99,34 @@ def flips(files, count, seed):
            "byte flips: the database passes integrity_check", chk.failures)
 
 
+def one_line_failures():
+    """a reader's failure during the read (a --pair key field the event
+    lacks) and a zap format missing a field: one line each"""
+    chk = Checker(tmp)
+    args = ["--pair", "sched:sched_switch,sched:sched_wakeup,nosuch"]
+    p = subprocess.run([ZAPD, "import", "-q", "--decode-only",
+                        "tests/data/why-timer.dat"] + args,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    tap.ok(p.returncode == 1 and p.stderr.count(b"\n") == 1 and
+           b"has no field 'nosuch'" in p.stderr,
+           "--pair key field missing: exit 1, one line",
+           [repr((p.returncode, p.stderr))])
+    data = open(convert(FIXTURE, os.path.join(tmp, "none.dat"),
+                        "--compression", "none"), "rb").read()
+    at = data.find(b"field:unsigned long end;",
+                   data.find(b"name: zap_pte_lock\n"))
+    path = os.path.join(tmp, "nofield.dat")
+    with open(path, "wb") as f:
+        f.write(data[:at] + b"field:unsigned long xnd;" + data[at + 24:])
+    db = os.path.join(tmp, "nofield.db")
+    rc = chk.run(path, "zap_pte_lock without 'end'", db)
+    tap.ok(rc == 3 and not chk.failures,
+           "a zap format missing a field: exit 3 (run incomplete), one line",
+           chk.failures + ["exit %s" % rc])
+
+
 try:
+    one_line_failures()
     v6 = convert(FIXTURE, os.path.join(tmp, "munmap-4k-v6.dat"),
                  "--file-version", "6")
     truncations("munmap-4k (v7)", FIXTURE)
