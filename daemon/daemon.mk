@@ -24,8 +24,21 @@ ZAPD_SQL	:= $(sort $(wildcard schema/*.sql)) $(sort $(wildcard queries/*.sql))
 .PHONY: zapd bench-import
 zapd: $(BUILD)/zapd
 
-$(BUILD)/zapd: $(ZAPD_OBJS)
-	$(CC) $(CFLAGS) -pthread -o $@ $(ZAPD_OBJS) $(ZAPD_PKG_LIBS) -lm
+# make check-asan's zapd carries its sanitizer settings (tests/asan/)
+ZAPD_SAN_OBJS	:= $(if $(SANITIZE),$(BUILD)/asan/defaults.o)
+
+$(BUILD)/zapd: $(ZAPD_OBJS) $(ZAPD_SAN_OBJS)
+	$(CC) $(CFLAGS) -pthread -o $@ $(ZAPD_OBJS) $(ZAPD_SAN_OBJS) \
+		$(ZAPD_PKG_LIBS) -lm
+
+$(BUILD)/asan/lsan-supp.h: tests/asan/lsan.supp
+	@mkdir -p $(@D)
+	{ echo 'static const char lsan_supp[] ='; \
+	  sed -e '/^#/d' -e '/^[[:space:]]*$$/d' -e 's/.*/\t"&\\n"/' $<; \
+	  echo '\t"";'; } > $@
+
+$(BUILD)/asan/defaults.o: tests/asan/defaults.c $(BUILD)/asan/lsan-supp.h
+	$(CC) $(CFLAGS) -I$(BUILD)/asan -c -o $@ $<
 
 $(BUILD)/daemon/%.o: daemon/src/%.c $(ZAPD_HDRS)
 	@mkdir -p $(@D)
