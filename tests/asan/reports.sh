@@ -23,7 +23,7 @@ for f in "$dir"/report.*; do
 		continue
 	fi
 	first=$(grep -E '^ *#[0-9]+ ' "$f" | grep -v -E \
-		' in (__interceptor_|__asan|__lsan|__ubsan|__sanitizer|malloc|calloc|realloc|free|strdup|strndup)\b' |
+		' in (__interceptor_|__asan|__lsan|__ubsan|__sanitizer)|in (malloc|calloc|realloc|free|strdup|strndup) ' |
 		head -1)
 	case $first in
 	*libtracecmd.so*|*libtraceevent.so*|*libtracefs.so*|*libzstd.so*|*libz.so*)

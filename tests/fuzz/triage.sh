@@ -18,7 +18,7 @@ sig() {
 	rc=$?
 	kind=$(printf '%s\n' "$log" | grep -m1 -oE 'ERROR: [A-Za-z]+: [A-Za-z-]+( on| in)?|runtime error: [a-z ]+|ERROR: libFuzzer: [a-z-]+|deadly signal' | head -1)
 	frames=$(printf '%s\n' "$log" | grep -E '^ +#[0-9]+ 0x' |
-		grep -vE ' in (__interceptor_|__asan|__sanitizer|__ubsan|malloc|calloc|realloc|free|abort|raise)\b|libFuzzer|fuzzer::' |
+		grep -vE ' in (__interceptor_|__asan|__sanitizer|__ubsan)| in (malloc|calloc|realloc|free|abort|raise) |libFuzzer|fuzzer::' |
 		head -3 | sed -E 's/^ +#[0-9]+ 0x[0-9a-f]+ in ([^ ]+) ([^ ]*).*/\1 \2/; s|/work/[^ ]*/(daemon/src/\|src/\|lib/trace-cmd/)|\1|; s|:[0-9]+:[0-9]+$||' |
 		tr '\n' ';')
 	if [ -z "$kind" ]; then
