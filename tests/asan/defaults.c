@@ -15,10 +15,15 @@
 /* __asan_default_options - a size field of a hostile file over the
  * allocator's limit gets NULL, as under the reader process's RLIMIT_DATA
  * (not a report); full stacks in error reports (through the libraries,
- * which have no frame pointers) */
+ * which have no frame pointers); SIGSEGV, SIGBUS and SIGFPE kill as they
+ * do without ASan (the reader process's expected crashes inside the
+ * libraries, and tests/import/reader.t's kill -SEGV, say "killed by
+ * SIGSEGV", not "exited with status 1"; ASan's checks of zapd's own
+ * memory accesses come before any such signal) */
 const char *__asan_default_options(void)
 {
-	return "allocator_may_return_null=1:fast_unwind_on_fatal=0";
+	return "allocator_may_return_null=1:fast_unwind_on_fatal=0:"
+	       "handle_segv=0:handle_sigbus=0:handle_sigfpe=0";
 }
 
 /* __lsan_default_suppressions - tests/asan/lsan.supp */
