@@ -24,8 +24,21 @@ ZAPD_SQL	:= $(sort $(wildcard schema/*.sql)) $(sort $(wildcard queries/*.sql))
 .PHONY: zapd bench-import
 zapd: $(BUILD)/zapd
 
-$(BUILD)/zapd: $(ZAPD_OBJS)
-	$(CC) $(CFLAGS) -pthread -o $@ $(ZAPD_OBJS) $(ZAPD_PKG_LIBS) -lm
+# make check-asan's zapd carries its sanitizer settings (tests/asan/)
+ZAPD_SAN_OBJS	:= $(if $(SANITIZE),$(BUILD)/asan/defaults.o)
+
+$(BUILD)/zapd: $(ZAPD_OBJS) $(ZAPD_SAN_OBJS)
+	$(CC) $(CFLAGS) -pthread -o $@ $(ZAPD_OBJS) $(ZAPD_SAN_OBJS) \
+		$(ZAPD_PKG_LIBS) -lm
+
+$(BUILD)/asan/lsan-supp.h: tests/asan/lsan.supp
+	@mkdir -p $(@D)
+	{ echo 'static const char lsan_supp[] ='; \
+	  sed -e '/^#/d' -e '/^[[:space:]]*$$/d' -e 's/.*/\t"&\\n"/' $<; \
+	  echo '\t"";'; } > $@
+
+$(BUILD)/asan/defaults.o: tests/asan/defaults.c $(BUILD)/asan/lsan-supp.h
+	$(CC) $(CFLAGS) -I$(BUILD)/asan -c -o $@ $<
 
 $(BUILD)/daemon/%.o: daemon/src/%.c $(ZAPD_HDRS)
 	@mkdir -p $(@D)
@@ -62,10 +75,27 @@ TESTS		+= $(BUILD)/tests/engine.t $(BUILD)/tests/context.t \
 		   tests/import/reader.t tests/import/usage.t
 CHECK_PREREQS	+= zapd $(BUILD)/tests/engine.t $(BUILD)/tests/context.t
 
+# hostile input: truncations and byte flips of the fixtures, and the
+# fuzzers' regression corpus (tests/fuzz/corpus/): read/ through zapd
+# import, wire/ (frames of a compromised reader) through wire-replay,
+# the import process's frame checks built like zapd
+$(BUILD)/tests/wire-replay: tests/fuzz/wire-replay.c tests/fuzz/feed.c \
+			    tests/fuzz/feed.h \
+			    $(filter-out $(BUILD)/daemon/zapd.o,$(ZAPD_OBJS))
+	@mkdir -p $(@D)
+	$(CC) $(ZAPD_CFLAGS) -Itests/fuzz -pthread -o $@ \
+		tests/fuzz/wire-replay.c tests/fuzz/feed.c \
+		$(filter-out $(BUILD)/daemon/zapd.o,$(ZAPD_OBJS)) \
+		$(ZAPD_PKG_LIBS) -lm
+
+TESTS		+= tests/import/hostile.t tests/import/corpus.t
+CHECK_PREREQS	+= $(BUILD)/tests/wire-replay
+
 # zapd live tests: real tracefs on this host (root), see docs/live.md
+# (a workload, not a subject: never instrumented, its syscalls are counted)
 $(BUILD)/tests/munmap-n: tests/live/munmap-n.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $<
+	$(CC) $(filter-out $(SANITIZE),$(CFLAGS)) -o $@ $<
 
 TESTS		+= $(sort $(wildcard tests/live/*.t))
 CHECK_PREREQS	+= $(BUILD)/tests/munmap-n

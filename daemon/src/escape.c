@@ -74,7 +74,8 @@ static void json_ctl(FILE *f, unsigned char c)
  * esc_json_in() - write @n bytes of @s escaped for the inside of a JSON
  * string (no quotes)
  * @f: output
- * @s: bytes (may hold NUL and any other byte)
+ * @s: bytes (may hold NUL and any other byte; NULL if @n is 0, as
+ *	sqlite3_column_blob() gives for an empty value)
  * @n: their number
  * @mode: how bytes that are not valid UTF-8 are written (escape.h)
  */
@@ -83,6 +84,8 @@ void esc_json_in(FILE *f, const char *s, size_t n, enum esc_mode mode)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0, len;
 
+	if (!n)
+		return;		/* no NULL + 0 below (UBSan, check-asan) */
 	while (i < n) {
 		if (p[i] < 0x80 && json_plain(p[i])) {
 			i++;

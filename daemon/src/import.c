@@ -333,9 +333,11 @@ static int end(struct imp *im, bool complete)
 			  "incomplete%s%s", im->o->file,
 			  (unsigned long long)c->events, (long long)im->run_id,
 			  libmsg_last()[0] ? ": " : "", libmsg_last());
-	if (!c->zap_events && !im->o->npairs)
-		log_warnx("'%s' has zap event formats but no zap records",
-			  im->o->file);
+	/* a note, not a problem: on stdout, as "already imported" (an exit
+	 * 0 says nothing on stderr; an incomplete run said its one line) */
+	if (complete && !c->zap_events && !im->o->npairs)
+		printf("'%s' has zap event formats but no zap records\n",
+		       im->o->file);
 	if (im->o->decode_only)
 		snprintf(what, sizeof(what), "decoded '%s'", im->o->file);
 	else

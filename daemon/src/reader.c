@@ -34,6 +34,16 @@
 #include "tracedat.h"
 #include "wire.h"
 
+/* ASan (gcc says so with __SANITIZE_ADDRESS__, clang with __has_feature)
+ * reserves terabytes of shadow address space: no RLIMIT_DATA under it */
+#if defined(__SANITIZE_ADDRESS__)
+#define READER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define READER_ASAN 1
+#endif
+#endif
+
 /*
  * results of a frame handler or of pump() besides 0 (go on): the phase
  * ended (F_END); the run failed: its writer said why (F_FAIL); the reader
@@ -55,6 +65,7 @@ struct reader {
 	pid_t			pid;		/* 0: reaped */
 	int			status;		/* its wait status */
 	struct ring		*ring;
+	bool			own_ring;	/* false: reader_attach() */
 	unsigned char		*frame;		/* RING_MAX_FRAME bytes */
 	struct progress		*prog;
 	struct comm		*comm;
@@ -136,10 +147,9 @@ static void child_limits(void)
 	struct rlimit no_core = { 0, 0 };
 
 	setrlimit(RLIMIT_CORE, &no_core);
-#if !defined(__SANITIZE_ADDRESS__)
+#ifndef READER_ASAN
 	{
-		/* a hostile size field must not take the machine's memory
-		 * (ASan's shadow needs the address space: not there) */
+		/* a hostile size field must not take the machine's memory */
 		struct rlimit data = { 1ull << 30, 1ull << 30 };
 
 		setrlimit(RLIMIT_DATA, &data);
@@ -493,7 +503,8 @@ static int on_stats(struct reader *rd, struct wire_cur *c)
 	return 0;
 }
 
-/* on_text - W_LIBMSG, W_WARN, W_FAIL: text, printed as plain bytes */
+/* on_text - W_LIBMSG, W_FAIL: text, kept (W_LIBMSG) or printed as plain
+ * bytes (W_FAIL: the one line, then the reader is done) */
 static int on_text(struct reader *rd, uint16_t type, uint16_t aux,
 		   struct wire_cur *c)
 {
@@ -511,7 +522,7 @@ static int on_text(struct reader *rd, uint16_t type, uint16_t aux,
 	}
 	progress_end(rd->prog);
 	log_warnx("%s", msg);
-	return type == W_FAIL ? F_SAID : 0;
+	return F_SAID;
 }
 
 /* on_phase - W_PHASE and W_PROGRESS: the progress line */
@@ -544,7 +555,7 @@ static int dispatch(struct reader *rd, struct run *run, int len)
 	wire_cur_init(&c, rd->frame, (uint32_t)len);
 	if (f.type == W_PHASE || f.type == W_PROGRESS)
 		return on_phase(rd, f.type, f.aux, &c);
-	if (f.type == W_LIBMSG || f.type == W_WARN || f.type == W_FAIL)
+	if (f.type == W_LIBMSG || f.type == W_FAIL)
 		return on_text(rd, f.type, f.aux, &c);
 	if (!run) {
 		switch (f.type) {
@@ -621,6 +632,24 @@ static int start(struct reader *rd, int fd, const struct pair_spec *pairs,
 	return 0;
 }
 
+/* reader_new - a reader with no frame source yet; NULL after one line */
+static struct reader *reader_new(const char *file, int npairs,
+				 bool progress)
+{
+	struct reader *rd = calloc(1, sizeof(*rd));
+
+	if (!rd || !(rd->frame = malloc(RING_MAX_FRAME)) ||
+	    !(rd->comm = comm_new_table())) {
+		log_warnx("out of memory");
+		reader_close(rd);
+		return NULL;
+	}
+	rd->file = file;
+	rd->npairs = npairs;
+	rd->prog = progress_new(file, progress);
+	return rd;
+}
+
 /**
  * reader_start() - start reading @file in a process of its own
  * @file: its name (kept by pointer)
@@ -639,22 +668,45 @@ struct reader *reader_start(const char *file, int fd,
 			    const struct pair_spec *pairs, int npairs,
 			    bool progress)
 {
-	struct reader *rd = calloc(1, sizeof(*rd));
+	struct reader *rd = reader_new(file, npairs, progress);
 
-	if (!rd || !(rd->frame = malloc(RING_MAX_FRAME)) ||
-	    !(rd->ring = ring_new()) || !(rd->comm = comm_new_table())) {
+	if (!rd)
+		return NULL;
+	rd->ring = ring_new();
+	rd->own_ring = true;
+	if (!rd->ring) {
 		log_warnx("out of memory");
 		goto fail;
 	}
-	rd->file = file;
-	rd->npairs = npairs;
-	rd->prog = progress_new(file, progress);
 	if (start(rd, fd, pairs, npairs) < 0)
 		goto fail;
 	return rd;
 fail:
 	reader_close(rd);
 	return NULL;
+}
+
+/**
+ * reader_attach() - a reader of the frames someone else writes to @ring,
+ * with no reader process: the entry of the tests and fuzzers
+ * (tests/fuzz/) into the frame checks and their dispatch, which then run
+ * exactly as for reader_start()
+ * @file: a name for messages (kept by pointer)
+ * @ring: the ring, made by the caller, who writes the frames (from
+ *	another thread) and ends them with ring_parent() (end of data);
+ *	reader_close() does not free it
+ * @npairs: how many --pair specs the run has
+ *
+ * Return: the reader, or NULL after one line.
+ */
+struct reader *reader_attach(const char *file, struct ring *ring,
+			     int npairs)
+{
+	struct reader *rd = reader_new(file, npairs, false);
+
+	if (rd)
+		rd->ring = ring;
+	return rd;
 }
 
 /**
@@ -865,7 +917,8 @@ void reader_close(struct reader *rd)
 		return;
 	reap(rd, false);
 	progress_free(rd->prog);
-	ring_free(rd->ring);
+	if (rd->own_ring)
+		ring_free(rd->ring);
 	for (i = 0; i < rd->nbufs; i++) {
 		dectab_free(&rd->dec[i]);
 		free(rd->bufname[i]);

@@ -35,6 +35,7 @@
 struct comm;
 struct pair_spec;
 struct reader;
+struct ring;
 struct run;
 
 /* struct reader_info - what the file says of itself (W_READY) */
@@ -51,6 +52,8 @@ struct reader_info {
 struct reader *reader_start(const char *file, int fd,
 			    const struct pair_spec *pairs, int npairs,
 			    bool progress);
+struct reader *reader_attach(const char *file, struct ring *ring,
+			     int npairs);
 int reader_ready(struct reader *rd);
 const struct reader_info *reader_info(struct reader *rd);
 struct comm *reader_comm(struct reader *rd);

@@ -419,6 +419,10 @@ static void tl_span(const struct rep *r, struct tl *t)
 		lo = t->it[i].start < lo ? t->it[i].start : lo;
 		hi = tl_end(&t->it[i]) > hi ? tl_end(&t->it[i]) : hi;
 	}
+	if (hi < lo) {		/* nothing drawn: no INT64_MIN - INT64_MAX */
+		lo = r->run.first_ts;
+		hi = r->run.last_ts;
+	}
 	pad = (hi - lo) / 50 + 1;
 	t->t0 = lo - pad > r->run.first_ts ? lo - pad : r->run.first_ts;
 	t->t1 = hi + pad < r->run.last_ts ? hi + pad : r->run.last_ts;

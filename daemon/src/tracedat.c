@@ -29,6 +29,7 @@
  *    ends this process; the import process says so.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -272,13 +273,27 @@ static struct tracecmd_input *convert(struct tracedat *td, uint64_t need)
 	return h;
 }
 
+/* open_fd - tracecmd_open_fd(), which then owns @fd; if it fails, @fd
+ * is closed (the library closes it when the headers fail, not when
+ * tracecmd_alloc_fd() does: this process is single-threaded here, so a
+ * descriptor still open is still @fd) */
+static struct tracecmd_input *open_fd(int fd)
+{
+	struct tracecmd_input *h;
+
+	if (fd < 0)
+		return NULL;
+	h = tracecmd_open_fd(fd, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!h && fcntl(fd, F_GETFD) >= 0)
+		close(fd);
+	return h;
+}
+
 /* open_top - the top buffer, its data decompressed first if the file is
  * compressed; -1 after fail() */
 static int open_top(struct tracedat *td)
 {
-	int flags = TRACECMD_FL_LOAD_NO_PLUGINS, fd = dup(td->a->fd);
-	struct tracecmd_input *h = fd >= 0 ? tracecmd_open_fd(fd, flags) :
-				   NULL;
+	struct tracecmd_input *h = open_fd(dup(td->a->fd));
 
 	if (h && unzip_needed(h)) {
 		/* instance buffers are decompressed twice: by the copy, then
@@ -477,7 +492,9 @@ static int send_ready(struct tracedat *td)
 	return wire_send(td->o, W_READY, fl);
 }
 
-/* zap_missing - dec_classify() callback: a field the format lacks */
+/* zap_missing - dec_classify() callback: a field the format lacks (a
+ * corrupt or foreign format): counted as a library error, so the run is
+ * incomplete and the last such line is the import's one line */
 static void zap_missing(void *arg, const struct dec_zap *z,
 			const char *field)
 {
@@ -486,7 +503,7 @@ static void zap_missing(void *arg, const struct dec_zap *z,
 
 	snprintf(line, sizeof(line), "zap:%s has no field '%s': read as 0",
 		 z->name, field);
-	wire_text(td->o, W_WARN, 0, line);
+	relay(td, 1, line);
 }
 
 /* pair_key_missing - the one line for a --pair event without its key */
@@ -772,20 +789,42 @@ static uint64_t data_size(struct tracedat *td)
 	return fstat(td->a->fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
 }
 
+/* td_free - everything tracedat_serve() made, after the last frame was
+ * published (the import process may kill this process meanwhile: it has
+ * all it needs); lets a test or fuzzer call tracedat_serve() in a loop */
+static void td_free(struct tracedat *td)
+{
+	int i;
+
+	libmsg_set_sink(NULL, NULL);
+	for (i = td->nbufs - 1; i >= 0; i--) {
+		dectab_free(&td->bufs[i].dec);
+		free(td->bufs[i].off);
+		tracecmd_close(td->bufs[i].h);	/* instances first */
+	}
+	free(td->comms.key);
+	free(td->comms.val);
+	free(td->stacks.key);
+	free(td->stacks.val);
+	wire_out_free(td->o);
+	free(td);
+}
+
 /**
  * tracedat_serve() - the reader process's work: open the file, tell the
  * import process what it holds, send every record, then the end
  * @a: the file and the ring
  *
- * Runs in a process of its own, which ends when this returns (nothing is
- * freed). A failure is sent as W_FAIL; a crash or hang is the import
- * process's to notice.
+ * Runs in a process of its own, which ends when this returns; what it
+ * made is freed once every frame is published. A failure is sent as
+ * W_FAIL; a crash or hang is the import process's to notice.
  *
  * Return: its exit code: 0, or 1 after a failure.
  */
 int tracedat_serve(const struct tracedat_args *a)
 {
 	struct tracedat *td = calloc(1, sizeof(*td));
+	int ret;
 
 	if (!td)
 		return 1;
@@ -793,8 +832,10 @@ int tracedat_serve(const struct tracedat_args *a)
 	td->complete = true;
 	td->last_pid = INT32_MIN;
 	td->o = wire_out_new(a->ring);
-	if (!td->o)
+	if (!td->o) {
+		free(td);
 		return 1;
+	}
 	libmsg_set_sink(relay, td);
 	if (send_phase(td, WIRE_OPEN, 0) < 0 || open_top(td) < 0)
 		goto out;
@@ -807,5 +848,7 @@ int tracedat_serve(const struct tracedat_args *a)
 		send_end(td);
 out:
 	ring_flush(a->ring);
-	return td->failed ? 1 : 0;
+	ret = td->failed ? 1 : 0;
+	td_free(td);
+	return ret;
 }

@@ -13,8 +13,7 @@
  *   W_READY  | W_FAIL
  *   then, in time order: W_DESC (an event's first record), W_COMM (a
  *   task's first paired record), W_STACK (a kernel stack's first use),
- *   W_LOST (before the record after a gap), W_REC, W_LIBMSG, W_WARN,
- *   W_PROGRESS
+ *   W_LOST (before the record after a gap), W_REC, W_LIBMSG, W_PROGRESS
  *   W_STATS... W_END  | W_FAIL
  *
  * Invariants:
@@ -56,8 +55,8 @@ enum wire_type {
 			 * wire_stack; str frame, text */
 	W_REC,		/* aux: desc; struct wire_rec; i64 arg[nargs] */
 	W_LOST,		/* aux: buffer; i32 cpu; u64 ts; i64 count (-1) */
-	W_LIBMSG,	/* aux: 1 warning or worse; str */
-	W_WARN,		/* str: a warning for the user, one line */
+	W_LIBMSG,	/* aux: 1 warning or worse (counted: the run is
+			 * incomplete, the last is in the import's line); str */
 	W_FAIL,		/* str: why the read failed, one line; last frame */
 	W_STATS,	/* str: part of the kernel's saved per-CPU stats */
 	W_END,		/* aux: 1 everything was read */

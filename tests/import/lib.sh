@@ -1,7 +1,7 @@
 # tests/import/lib.sh - TAP helpers and host trace recording for the
 # shell tests. Source it; needs ZAPD (default build/zapd).
 
-ZAPD=${ZAPD:-build/zapd}
+ZAPD=${ZAPD:-${BUILD:-build}/zapd}
 T=$(mktemp -d /tmp/zapd-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 . tests/tap.sh

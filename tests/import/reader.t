@@ -125,7 +125,7 @@ ok $? "... the reader was stopped: $(cat $T/err)"
 record_big() {
 	_tr=/sys/kernel/tracing
 	[ -e $_tr/events/syscalls/sys_enter_munmap ] || return 1
-	[ -x build/tests/munmap-n ] || return 1
+	[ -x "${BUILD:-build}/tests/munmap-n" ] || return 1
 	_d=$_tr/instances/zapdbig$$
 	mkdir $_d 2>/dev/null || return 1
 	echo 65536 > $_d/buffer_size_kb &&
@@ -133,7 +133,7 @@ record_big() {
 	echo 1 > $_d/events/syscalls/sys_exit_munmap/enable || {
 		rmdir $_d; return 1; }
 	mkfifo $T/go
-	build/tests/munmap-n $2 --wait < $T/go > $T/mn.pid &
+	"${BUILD:-build}/tests/munmap-n" $2 --wait < $T/go > $T/mn.pid &
 	_p=$!
 	exec 9> $T/go		# munmap-n's open returns, its read waits
 	for _i in $(seq 100); do

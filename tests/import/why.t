@@ -22,7 +22,7 @@ use WhyOracle;
 
 my $top = abs_path(dirname(__FILE__) . '/../..');
 chdir $top or die;
-my $zapd = $ENV{ZAPD} // 'build/zapd';
+my $zapd = $ENV{ZAPD} // ($ENV{BUILD} // 'build') . '/zapd';
 my $tmp = tempdir(CLEANUP => 1);
 my $TOL = 1000;
 my ($timer, $callers) = ('tests/data/why-timer', 'tests/data/why-callers');

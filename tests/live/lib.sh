@@ -1,8 +1,8 @@
 # tests/live/lib.sh - TAP helpers for the zapd live tests (real tracefs on
 # this host, root). Source it from tests/live/*.t.
 
-ZAPD=${ZAPD:-build/zapd}
-MUNMAP_N=${MUNMAP_N:-build/tests/munmap-n}
+ZAPD=${ZAPD:-${BUILD:-build}/zapd}
+MUNMAP_N=${MUNMAP_N:-${BUILD:-build}/tests/munmap-n}
 TR=/sys/kernel/tracing
 INST=zapdt$$
 T=$(mktemp -d /tmp/zapd-live.XXXXXX)
@@ -47,7 +47,9 @@ q() {
 
 # wait_for SECONDS CMD... - poll CMD every 20 ms; 0 when it succeeds
 wait_for() {
-	_t=$(($1 * 50))
+	# ZAPD_WAIT_SCALE: make check-asan's zapd takes ~20 s more to start
+	# (ASan's realloc under libtracefs's read of /proc/kallsyms)
+	_t=$(($1 * 50 * ${ZAPD_WAIT_SCALE:-1}))
 	shift
 	while [ $_t -gt 0 ]; do
 		"$@" > /dev/null 2>&1 && return 0

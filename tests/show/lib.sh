@@ -2,7 +2,7 @@
 # export, --json, man page, completion, install). Source it from
 # tests/show/*.t; needs ZAPD (default build/zapd).
 
-ZAPD=${ZAPD:-build/zapd}
+ZAPD=${ZAPD:-${BUILD:-build}/zapd}
 BUILD=${BUILD:-build}
 PY="/usr/bin/python3 -B"	# -B: no __pycache__ in the tree
 T=$(mktemp -d /tmp/zapd-show.XXXXXX)
@@ -66,7 +66,15 @@ lossy_live_run() {
 		-e sched:sched_switch --run-label "$2" \
 		> /dev/null 2> "$T/live.err" &
 	_zp=$!
-	sleep 1
+	# until tracing has started (its run row is committed): make
+	# check-asan's zapd takes ~20 s more to start (ZAPD_WAIT_SCALE)
+	_t=$((50 * ${ZAPD_WAIT_SCALE:-1}))
+	while [ $_t -gt 0 ] && [ "$(sqlite3 "$1" "SELECT count(*) FROM runs
+		WHERE source = 'live' AND state = 'importing'" 2>/dev/null)" != 1 ]
+	do
+		sleep 0.2
+		_t=$((_t - 1))
+	done
 	"$BUILD/tests/munmap-n" 2000000 > /dev/null &
 	_wl=$!
 	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
