@@ -11,7 +11,8 @@ ZAPD_SRCS	:= zapd.c cli.c usage.c log.c libmsg.c engine.c attr.c \
 		   decode.c kstack.c context.c \
 		   comm.c run.c hist.c tally.c writer.c store.c store-db.c \
 		   store-rows.c store-why.c \
-		   tracedat.c unzip.c ring.c wire.c reader.c progress.c \
+		   tracedat.c unzip.c ring.c wire.c reader.c reader-frames.c \
+		   progress.c \
 		   import.c query.c escape.c outfile.c report.c \
 		   report-tab.c report-svg.c report-tl.c report-scan.c export.c \
 		   live.c live-opts.c \
