@@ -120,38 +120,6 @@ is "$?:$(lines $T/err)" "1:1" "1 GiB sparse tail: exit 1, one line"
 grep -q "is a truncated or corrupt trace.dat: nothing readable (the reader made no progress in [0-9]* s (killed))" $T/err
 ok $? "... the reader was stopped: $(cat $T/err)"
 
-# record_big OUT.dat N - N munmaps of munmap-n in an instance buffer big
-# enough for all of them; 1 if this host cannot trace
-record_big() {
-	_tr=/sys/kernel/tracing
-	[ -e $_tr/events/syscalls/sys_enter_munmap ] || return 1
-	[ -x "${BUILD:-build}/tests/munmap-n" ] || return 1
-	_d=$_tr/instances/zapdbig$$
-	mkdir $_d 2>/dev/null || return 1
-	echo 65536 > $_d/buffer_size_kb &&
-	echo 1 > $_d/events/syscalls/sys_enter_munmap/enable &&
-	echo 1 > $_d/events/syscalls/sys_exit_munmap/enable || {
-		rmdir $_d; return 1; }
-	mkfifo $T/go
-	"${BUILD:-build}/tests/munmap-n" $2 --wait < $T/go > $T/mn.pid &
-	_p=$!
-	exec 9> $T/go		# munmap-n's open returns, its read waits
-	for _i in $(seq 100); do
-		[ -s $T/mn.pid ] && break
-		sleep 0.05
-	done
-	sed 's/^pid=//' $T/mn.pid >> $_d/set_event_pid
-	echo 1 > $_d/tracing_on
-	echo go >&9
-	exec 9>&-
-	wait $_p
-	echo 0 > $_d/tracing_on
-	trace-cmd extract -B zapdbig$$ -o "$1" > /dev/null 2>&1
-	_rc=$?
-	rmdir $_d 2> /dev/null	# trace-cmd extract -B removes it
-	[ $_rc = 0 ] && [ -s "$1" ]
-}
-
 # reader_of PID - the reader process of import PID (once it runs)
 reader_of() {
 	for _i in $(seq 200); do
@@ -180,7 +148,7 @@ stop_reader() {
 }
 
 # 4. the reader crashing, hanging; kill -9 of the import
-if record_big $T/big.dat 500000; then
+if record_storm $T/big.dat 500000; then
 	all=$(trace-cmd report $T/big.dat 2>/dev/null |
 	      grep -cE ': sys_(enter|exit)_munmap:')
 	P="--pair syscalls:sys_enter_munmap,syscalls:sys_exit_munmap"
