@@ -441,11 +441,16 @@ static int set_filters(struct live *l)
 static int open_file(struct live *l, const char *name, int flags)
 {
 	int fd = tracefs_instance_file_open(l->inst, name, flags | O_CLOEXEC);
+	int err = errno;
+	char *dir;
 
-	if (fd < 0)
-		log_warn("live: cannot open %s/%s",
-			 tracefs_instance_get_dir(l->inst) ?: "?", name);
-	return fd;
+	if (fd >= 0)
+		return fd;
+	dir = tracefs_instance_get_dir(l->inst);	/* allocated */
+	errno = err;
+	log_warn("live: cannot open %s/%s", dir ? dir : "?", name);
+	tracefs_put_tracing_file(dir);
+	return -1;
 }
 
 /* open_cpu - the reader and stats file of CPU @i into @c; -1 + one line */

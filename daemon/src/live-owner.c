@@ -283,13 +283,13 @@ int live_owner_claim(struct live *l)
  */
 void live_owner_record(struct live *l)
 {
-	const char *dir = tracefs_instance_get_dir(l->inst);
+	char *dir = tracefs_instance_get_dir(l->inst);	/* allocated */
 	char buf[4200];
 	struct stat sb;
 	int n;
 
 	if (l->owner_fd < 0 || !dir || stat(dir, &sb) < 0)
-		return;
+		goto out;
 	n = snprintf(buf, sizeof(buf), "pid %d\nino %" PRIu64 "\nctime "
 		     "%lld.%09ld\npath %s\n", (int)getpid(),
 		     (uint64_t)sb.st_ino, (long long)sb.st_ctim.tv_sec,
@@ -297,6 +297,8 @@ void live_owner_record(struct live *l)
 	if (n >= (int)sizeof(buf) || ftruncate(l->owner_fd, 0) < 0 ||
 	    pwrite(l->owner_fd, buf, n, 0) != n)
 		log_debug("live: cannot write %s", l->owner_path);
+out:
+	tracefs_put_tracing_file(dir);
 }
 
 /**
