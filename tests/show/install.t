@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/show/lib.sh
 
 D=$T/root
-make -s install DESTDIR=$D PREFIX=/usr BUILD=$BUILD > $T/out 2>&1
+make -s --no-print-directory install DESTDIR=$D PREFIX=/usr BUILD=$BUILD > $T/out 2>&1
 is "$?:$(cat $T/out)" "0:" "make install DESTDIR=... PREFIX=/usr: exit 0, quiet"
 for f in usr/bin/zapd usr/share/man/man8/zapd.8 \
 	 usr/share/bash-completion/completions/zapd \
@@ -41,7 +41,7 @@ if command -v systemd-analyze > /dev/null; then
 else
 	echo "# SKIP systemd-analyze not installed"
 fi
-make -s install DESTDIR=$T/local BUILD=$BUILD > /dev/null 2>&1
+make -s --no-print-directory install DESTDIR=$T/local BUILD=$BUILD > /dev/null 2>&1
 [ -x $T/local/usr/local/bin/zapd ] &&
 	grep -q '^ExecStart=/usr/local/bin/zapd ' \
 		$T/local/usr/local/lib/systemd/system/zapd-live.service
