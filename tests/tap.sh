@@ -1,5 +1,5 @@
 # tests/tap.sh - TAP helpers for the shell tests (ok, is, cmp_ok,
-# integrity, lines, done_testing). Sourced by tests/*/lib.sh.
+# integrity, need_tmpfs, lines, done_testing). Sourced by tests/*/lib.sh.
 
 tap_n=0
 tap_fail=0
@@ -36,6 +36,18 @@ cmp_ok() {	# cmp_ok GOT OP WANT DESCRIPTION (numeric: -gt -ge -lt -le)
 integrity() {
 	is "$(sqlite3 "$1" 'PRAGMA integrity_check' 2>&1)" ok \
 	   "integrity_check ok on $(basename "$1")"
+}
+
+# need_tmpfs DIR - skip the whole test unless a tmpfs can be mounted on
+# the directory DIR (root, a kernel that allows it); DIR is left unmounted
+need_tmpfs() {
+	mkdir -p "$1"
+	if [ "$(id -u)" != 0 ] ||
+	   ! mount -t tmpfs -o size=1M none "$1" 2>/dev/null; then
+		echo "1..0 # SKIP cannot mount a tmpfs (it needs root)"
+		exit 0
+	fi
+	umount "$1"
 }
 
 # lines FILE - number of lines

@@ -13,17 +13,8 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/import/lib.sh
 
-if [ "$(id -u)" != 0 ]; then
-	echo "1..0 # SKIP mounting a tmpfs needs root"
-	exit 0
-fi
 M=$T/m
-mkdir $M
-if ! mount -t tmpfs -o size=1M none $M 2>/dev/null; then
-	echo "1..0 # SKIP cannot mount a tmpfs"
-	exit 0
-fi
-umount $M
+need_tmpfs $M
 trap 'umount $M 2>/dev/null; rm -rf "$T"' EXIT
 PAIR="--pair syscalls:sys_enter_munmap,syscalls:sys_exit_munmap"
 

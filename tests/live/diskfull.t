@@ -11,12 +11,7 @@ cd "$(dirname "$0")/../.." || exit 1
 need_host
 PAIR="--pair syscalls:sys_enter_munmap,syscalls:sys_exit_munmap"
 M=$T/m
-mkdir $M
-if ! mount -t tmpfs -o size=1M none $M 2>/dev/null; then
-	echo "1..0 # SKIP cannot mount a tmpfs"
-	exit 0
-fi
-umount $M
+need_tmpfs $M
 trap 'umount $M 2>/dev/null; cleanup' EXIT
 
 "$MUNMAP_N" 1000000000 > /dev/null &
