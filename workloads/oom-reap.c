@@ -16,6 +16,9 @@
  *   exits. Prints phase=oom victim=VPID t0= (trigger started) t1= (hog
  *   stopped); the trigger's munmap and every exit as phase= lines like
  *   callers.c.
+ * MB is at most half of MemAvailable: a victim that the OOM killer picks
+ * before it dirtied all of MB fails ("did not get ready"; seen with the
+ * ASan build of zapd live beside it, whose quarantine holds 256 MB).
  * Times are CLOCK_MONOTONIC ns (trace-cmd record -C mono, zapd live). */
 #include "common.h"
 #include <signal.h>
@@ -257,6 +260,8 @@ int main(int argc, char **argv)
 	size_t len = (size_t)arg_long(argc, argv, 2, 256) << 20;
 	double secs = (double)arg_long(argc, argv, 3, 5);
 
+	if (len > mem_available() / 2)	/* the victim must get ready first */
+		len = mem_available() / 2 & ~(size_t)(PAGE - 1);
 	print_header("oom-reap", (long)(len / PAGE));
 	kv("mode", "%s", mode);
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
