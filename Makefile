@@ -45,10 +45,16 @@ demo: deps
 	$(BUILD)/zapd query slowest -n 10 --db $(DEMO_DB)
 	$(BUILD)/zapd query stages --db $(DEMO_DB)
 
-# the tests find zapd and the test helpers through ZAPD and BUILD
+# the tests find zapd and the test helpers through ZAPD and BUILD; each
+# test's TAP is kept in $(BUILD)/tap, and when one fails its failing
+# checks and their diagnostics are printed after prove's summary
+TAP_DIR		 = $(abspath $(BUILD))/tap
 check: deps
 	$(MAKE) $(CHECK_PREREQS)
-	BUILD=$(BUILD) ZAPD=$(abspath $(BUILD))/zapd prove --exec '' $(TESTS)
+	rm -rf $(TAP_DIR)
+	BUILD=$(BUILD) ZAPD=$(abspath $(BUILD))/zapd \
+	PERL_TEST_HARNESS_DUMP_TAP=$(TAP_DIR) prove --exec '' $(TESTS) || \
+	{ tests/failed.sh $(TAP_DIR); exit 1; }
 
 # make check-asan: the whole of make check with zapd, the unit tests and
 # the test helpers built by clang with ASan and UBSan (every report is
