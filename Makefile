@@ -49,40 +49,50 @@ demo: deps
 # test's TAP is kept in $(BUILD)/tap, and when one fails its failing
 # checks and their diagnostics are printed after prove's summary
 TAP_DIR		 = $(abspath $(BUILD))/tap
+TEST_ZAPD	?= $(abspath $(BUILD))/zapd
 check: deps
 	$(MAKE) $(CHECK_PREREQS)
 	rm -rf $(TAP_DIR)
-	BUILD=$(BUILD) ZAPD=$(abspath $(BUILD))/zapd \
+	BUILD=$(BUILD) ZAPD=$(TEST_ZAPD) \
 	PERL_TEST_HARNESS_DUMP_TAP=$(TAP_DIR) prove --exec '' $(TESTS) || \
 	{ tests/failed.sh $(TAP_DIR); exit 1; }
 
 # make check-asan: the whole of make check with zapd, the unit tests and
 # the test helpers built by clang with ASan and UBSan (every report is
 # fatal) in their own build directory. Every process writes its reports
-# to $(ASAN_BUILD)/sanitizer/ (the reader process of zapd import has no
+# to a sanitizer/ directory (the reader process of zapd import has no
 # stderr), which tests/asan/reports.sh then judges: one in zapd's code
-# fails. Leaks inside the tracing libraries are suppressed
-# (tests/asan/lsan.supp says why, one by one). The guest's zapd is that
-# build too (clang links the sanitizer runtime statically); zapd carries
-# its sanitizer options and suppressions (tests/asan/defaults.c), the
-# guest's reports go to its logs and fail the guest's checks. ASan's realloc
-# makes libtracefs's read of /proc/kallsyms slow (zapd live starts ~20 s
-# later): the live tests wait 5 times longer (ZAPD_WAIT_SCALE).
+# fails; the reports are kept in $(ASAN_BUILD)/sanitizer. Leaks inside the
+# tracing libraries are suppressed (tests/asan/lsan.supp says why, one by
+# one). The guest's zapd is that build too (clang links the sanitizer
+# runtime statically); zapd carries its sanitizer options and suppressions
+# (tests/asan/defaults.c), the guest's reports go to its logs and fail the
+# guest's checks. ASan's realloc makes libtracefs's read of /proc/kallsyms
+# slow (zapd live starts ~20 s later): the live tests wait 5 times longer
+# (ZAPD_WAIT_SCALE).
+# The tests run a copy of that zapd from a directory in /tmp that
+# everyone may enter, and its reports go to a directory there that
+# everyone may write: a `zapd live --user nobody` checks its leaks at exit
+# as nobody, and the symbolizer must read the binary and the report file
+# must open, wherever the tree is (a CI clone under a mode 700 directory
+# gave every --user test an extra stderr line from llvm-symbolizer).
 ASAN_BUILD	?= build-asan
 ASAN_FLAGS	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
-ASAN_LOG	 = $(abspath $(ASAN_BUILD))/sanitizer
-ASAN_ENV	 = ASAN_OPTIONS=log_path=$(ASAN_LOG)/report \
-		   LSAN_OPTIONS=print_suppressions=0 \
-		   UBSAN_OPTIONS=print_stacktrace=1:log_path=$(ASAN_LOG)/report \
-		   ZAPD_WAIT_SCALE=5
+ASAN_MAKE	 = $(MAKE) BUILD=$(ASAN_BUILD) CC=clang SANITIZE="$(ASAN_FLAGS)"
 .PHONY: check-asan
 check-asan: deps
-	rm -rf $(ASAN_LOG)
-	mkdir -p $(ASAN_LOG)
-	$(ASAN_ENV) $(MAKE) check BUILD=$(ASAN_BUILD) CC=clang \
-		SANITIZE="$(ASAN_FLAGS)"; rc=$$?; \
-	tests/asan/reports.sh $(ASAN_LOG) && exit $$rc
+	$(ASAN_MAKE) zapd
+	d=$$(mktemp -d /tmp/zapd-asan.XXXXXX) || exit 1; \
+	trap 'rm -rf "$$d"' EXIT; trap 'exit 130' INT TERM; \
+	chmod 755 $$d && mkdir -m 1777 $$d/sanitizer && \
+	cp $(ASAN_BUILD)/zapd $$d/zapd || exit 1; \
+	log=$$d/sanitizer/report; \
+	ASAN_OPTIONS=log_path=$$log LSAN_OPTIONS=print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:log_path=$$log ZAPD_WAIT_SCALE=5 \
+	$(ASAN_MAKE) check TEST_ZAPD=$$d/zapd; rc=$$?; \
+	rm -rf $(ASAN_BUILD)/sanitizer; cp -r $$d/sanitizer $(ASAN_BUILD)/; \
+	tests/asan/reports.sh $(ASAN_BUILD)/sanitizer && exit $$rc
 
 # install: the binary, its SQL, the man page, the bash completion and the
 # systemd unit (its ExecStart names $(PREFIX)/bin/zapd); DESTDIR for
