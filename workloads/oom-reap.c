@@ -259,9 +259,10 @@ int main(int argc, char **argv)
 	const char *mode = argc > 1 ? argv[1] : "mrelease";
 	size_t len = (size_t)arg_long(argc, argv, 2, 256) << 20;
 	double secs = (double)arg_long(argc, argv, 3, 5);
+	size_t half = mem_available() / 2 & ~(size_t)(PAGE - 1);
 
-	if (len > mem_available() / 2)	/* the victim must get ready first */
-		len = mem_available() / 2 & ~(size_t)(PAGE - 1);
+	if (len > half)		/* the victim must get ready first */
+		len = half;
 	print_header("oom-reap", (long)(len / PAGE));
 	kv("mode", "%s", mode);
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
