@@ -1,8 +1,8 @@
 #!/bin/sh
 # failed.sh DIR - the failing checks of the TAP files under DIR (make
 # check keeps every test's TAP there), each with the diagnostics that
-# follow it, and the tests that ended early or exited non-zero without a
-# failing check
+# follow it, and the tests whose TAP has no plan (they ended early); a
+# test that only exited non-zero is in prove's summary, not here
 [ -d "$1" ] || exit 0
 find "$1" -type f | sort | while read -r f; do
 	t=${f#"$1"/}
